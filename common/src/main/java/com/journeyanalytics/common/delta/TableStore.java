@@ -1,0 +1,228 @@
+package com.journeyanalytics.common.delta;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.xxhash64;
+
+import com.journeyanalytics.common.schema.TableSpec;
+import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads and writes the Delta tables of one database under the warehouse, and registers them in
+ * the metastore with their comments.
+ *
+ * <p>Every write is one Delta commit, so a killed run leaves each table at its previous or its
+ * new version. A replacement whose content (all columns but {@code run_id}) equals what the table
+ * already holds is skipped, so a rerun of the same inputs changes no row.
+ */
+public final class TableStore {
+
+  private static final Logger LOG = LoggerFactory.getLogger(TableStore.class);
+  public static final String RUN_ID = "run_id";
+
+  private final SparkSession spark;
+  private final String warehouse;
+  private final String database;
+
+  public TableStore(SparkSession spark, String warehouse, String database) {
+    this.spark = spark;
+    this.warehouse = qualify(spark, warehouse);
+    this.database = database;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String database() {
+    return database;
+  }
+
+  public String warehouse() {
+    return warehouse;
+  }
+
+  /** The table's folder: {@code <warehouse>/<database>.db/<table>}. */
+  public String location(String table) {
+    return warehouse + "/" + database + ".db/" + table;
+  }
+
+  public String qualifiedName(String table) {
+    return "`" + database + "`.`" + table + "`";
+  }
+
+  public void ensureDatabase() {
+    spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "` LOCATION '" + escape(warehouse + "/" + database + ".db") + "'");
+  }
+
+  public boolean exists(String table) {
+    return DeltaTable.isDeltaTable(spark, location(table));
+  }
+
+  public Dataset<Row> read(String table) {
+    return spark.read().format("delta").load(location(table));
+  }
+
+  /** The table's current content, or an empty frame of the spec's schema if it was never written. */
+  public Dataset<Row> readOrEmpty(TableSpec spec) {
+    return exists(spec.name()) ? read(spec.name()) : spark.createDataFrame(List.of(), spec.schema());
+  }
+
+  public long version(String table) {
+    Row last = DeltaTable.forPath(spark, location(table)).history(1).select("version").first();
+    return last.getLong(0);
+  }
+
+  /**
+   * Replaces the table's content with {@code rows} (conformed to the spec). Skipped when the
+   * content, ignoring run_id, is unchanged. Returns the number of rows the table now holds.
+   */
+  public WriteResult replace(TableSpec spec, Dataset<Row> rows) {
+    Dataset<Row> conformed = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Fingerprint incoming = fingerprint(conformed);
+      if (exists(spec.name()) && incoming.equals(fingerprint(spec.conform(read(spec.name()))))) {
+        register(spec);
+        return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
+      }
+      conformed.write()
+          .format("delta")
+          .mode("overwrite")
+          .option("overwriteSchema", "true")
+          .partitionBy(spec.partitionColumns().toArray(new String[0]))
+          .save(location(spec.name()));
+      register(spec);
+      return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), true);
+    } finally {
+      conformed.unpersist();
+    }
+  }
+
+  /**
+   * Replaces only the rows where {@code sliceColumn = sliceValue} (e.g. one run_date of the
+   * quarantine), leaving every other slice as it was.
+   */
+  public WriteResult replaceSlice(TableSpec spec, Dataset<Row> rows, String sliceColumn, Object sliceValue) {
+    Dataset<Row> conformed = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Fingerprint incoming = fingerprint(conformed);
+      if (exists(spec.name())) {
+        Dataset<Row> current = spec.conform(read(spec.name())).where(col(sliceColumn).equalTo(lit(sliceValue)));
+        if (incoming.equals(fingerprint(current))) {
+          register(spec);
+          return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
+        }
+        conformed.write()
+            .format("delta")
+            .mode("overwrite")
+            .option("replaceWhere", sliceColumn + " = '" + escape(String.valueOf(sliceValue)) + "'")
+            .save(location(spec.name()));
+      } else {
+        conformed.write()
+            .format("delta")
+            .mode("overwrite")
+            .partitionBy(spec.partitionColumns().toArray(new String[0]))
+            .save(location(spec.name()));
+      }
+      register(spec);
+      return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), true);
+    } finally {
+      conformed.unpersist();
+    }
+  }
+
+  /** Appends rows (conformed to the spec), creating the table on first use. */
+  public WriteResult append(TableSpec spec, Dataset<Row> rows) {
+    Dataset<Row> conformed = spec.conform(rows);
+    conformed.write()
+        .format("delta")
+        .mode("append")
+        .option("mergeSchema", "true")
+        .partitionBy(spec.partitionColumns().toArray(new String[0]))
+        .save(location(spec.name()));
+    register(spec);
+    return new WriteResult(spec.name(), -1, version(spec.name()), true);
+  }
+
+  /**
+   * Registers the table in the metastore (once) with its table comment. Column comments travel
+   * in the Delta schema's field metadata.
+   */
+  public void register(TableSpec spec) {
+    ensureDatabase();
+    if (!spark.catalog().tableExists(database, spec.name())) {
+      spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(spec.name())
+          + " USING DELTA LOCATION '" + escape(location(spec.name())) + "'");
+    }
+    String current = currentComment(spec.name());
+    if (!Objects.equals(current, spec.comment())) {
+      spark.sql("ALTER TABLE " + qualifiedName(spec.name())
+          + " SET TBLPROPERTIES ('comment' = '" + escape(spec.comment()) + "')");
+    }
+  }
+
+  private String currentComment(String table) {
+    List<Row> rows = spark.sql("SHOW TBLPROPERTIES " + qualifiedName(table) + " ('comment')").collectAsList();
+    if (rows.isEmpty()) {
+      return null;
+    }
+    String value = rows.get(0).getString(1);
+    return value == null || value.contains("does not have property") ? null : value;
+  }
+
+  /** Row count and an order-independent hash of every column except run_id. */
+  public static Fingerprint fingerprint(Dataset<Row> rows) {
+    List<Column> hashed = new ArrayList<>();
+    for (StructField field : rows.schema().fields()) {
+      if (field.name().equals(RUN_ID)) {
+        continue;
+      }
+      boolean nested = field.dataType() instanceof MapType || field.dataType() instanceof ArrayType;
+      // Maps cannot be hashed directly; their JSON form is deterministic for maps built the same way.
+      hashed.add(nested ? to_json(col(field.name())).as(field.name()) : col(field.name()));
+    }
+    Column rowHash = xxhash64(hashed.toArray(new Column[0])).cast(DataTypes.createDecimalType(38, 0));
+    Row result = rows.agg(count(lit(1)), sum(rowHash)).first();
+    return new Fingerprint(result.getLong(0), result.isNullAt(1) ? "0" : result.getDecimal(1).toPlainString());
+  }
+
+  public record Fingerprint(long rows, String hashSum) {}
+
+  public record WriteResult(String table, long rows, long version, boolean changed) {}
+
+  public static String qualify(SparkSession spark, String location) {
+    try {
+      Path path = new Path(location);
+      FileSystem fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      return fs.makeQualified(path).toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot resolve location " + location, e);
+    }
+  }
+
+  /** Escapes a string for a single-quoted SQL literal; used only for paths and our own comments. */
+  static String escape(String text) {
+    return text.replace("\\", "\\\\").replace("'", "\\'");
+  }
+}
