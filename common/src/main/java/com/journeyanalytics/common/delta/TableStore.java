@@ -182,13 +182,9 @@ public final class TableStore {
     }
   }
 
+  /** Delta keeps the table comment as the table's description. */
   private String currentComment(String table) {
-    List<Row> rows = spark.sql("SHOW TBLPROPERTIES " + qualifiedName(table) + " ('comment')").collectAsList();
-    if (rows.isEmpty()) {
-      return null;
-    }
-    String value = rows.get(0).getString(1);
-    return value == null || value.contains("does not have property") ? null : value;
+    return DeltaTable.forPath(spark, location(table)).detail().select("description").first().getString(0);
   }
 
   /** Row count and an order-independent hash of every column except run_id. */

@@ -1,0 +1,121 @@
+package com.journeyanalytics.common.config;
+
+import com.journeyanalytics.common.schema.InputContract;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import com.typesafe.config.ConfigRenderOptions;
+import java.io.File;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole configuration, loaded once and bound into immutable records. Layers, last wins:
+ * reference.conf (the documented defaults in conf/), the --conf file, then command-line and
+ * environment overrides. Any bad value fails here, before anything is read or written.
+ */
+public record JobConfig(
+    String exports,
+    String warehouse,
+    String database,
+    String stagingDatabase,
+    String metastoreUris,
+    String derbyMetastorePath,
+    String localMaster,
+    Map<String, String> sparkConf,
+    String reportingCurrency,
+    Map<String, BigDecimal> fxRates,
+    int futureToleranceDays,
+    Map<String, DatasetConfig> datasets,
+    QualitySettings quality,
+    StageModel stages,
+    String configSha256) {
+
+  public static final String ROOT = "journey";
+
+  /** Loads reference.conf, then {@code confFile} (may be null), then {@code overrides} (keys under journey.). */
+  public static JobConfig load(File confFile, Map<String, String> overrides) {
+    Config config;
+    try {
+      Config layered = ConfigFactory.defaultReference();
+      if (confFile != null) {
+        if (!confFile.isFile()) {
+          throw new InvalidConfigException("--conf " + confFile + ": no such file");
+        }
+        layered = ConfigFactory.parseFile(confFile, ConfigParseOptions.defaults().setAllowMissing(false))
+            .withFallback(layered);
+      }
+      config = ConfigFactory.parseMap(overrides, "command line and environment").withFallback(layered).resolve();
+    } catch (ConfigException e) {
+      throw new InvalidConfigException("configuration: " + e.getMessage(), e);
+    }
+    return from(config);
+  }
+
+  public static JobConfig from(Config config) {
+    ConfigReader j = new ConfigReader(config, "").section(ROOT);
+    Map<String, DatasetConfig> datasets = new LinkedHashMap<>();
+    ConfigReader ds = j.section("datasets");
+    for (InputContract.Dataset contract : InputContract.ALL) {
+      datasets.put(contract.name(), DatasetConfig.from(contract, ds.section(contract.name())));
+    }
+    Map<String, BigDecimal> fx = j.decimalMap("fx-rates");
+    String currency = j.nonBlank("reporting-currency");
+    if (!fx.containsKey(currency) || fx.get(currency).compareTo(BigDecimal.ONE) != 0) {
+      throw j.bad("fx-rates", "must hold the reporting currency " + currency + " with rate 1");
+    }
+    fx.forEach((code, rate) -> {
+      if (rate.signum() <= 0) {
+        throw j.bad("fx-rates." + code, "must be positive");
+      }
+    });
+    return new JobConfig(
+        j.nonBlank("exports"),
+        j.nonBlank("warehouse"),
+        identifier(j, "database"),
+        identifier(j, "staging-database"),
+        j.string("metastore.uris"),
+        j.string("metastore.derby-path"),
+        j.string("spark.local-master"),
+        j.stringMap("spark.conf"),
+        currency,
+        Map.copyOf(fx),
+        j.intBetween("future-tolerance-days", 0, 365),
+        Map.copyOf(datasets),
+        QualitySettings.from(j.section("quality")),
+        StageModel.from(j.section("stages")),
+        sha256(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
+  }
+
+  public DatasetConfig dataset(String name) {
+    DatasetConfig dataset = datasets.get(name);
+    if (dataset == null) {
+      throw new IllegalArgumentException("unknown dataset " + name);
+    }
+    return dataset;
+  }
+
+  private static String identifier(ConfigReader j, String key) {
+    String value = j.nonBlank(key);
+    if (!value.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+      throw j.bad(key, "'" + value + "' is not a valid database name (letters, digits, _)");
+    }
+    return value;
+  }
+
+  static String sha256(String text) {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+}

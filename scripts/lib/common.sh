@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Shared by the scripts in scripts/: builds the project on first use (or when sources changed)
+# and starts Java with the local classpath (the job, Spark, Delta, Hadoop) and the JVM flags
+# Spark's own launcher adds on Java 17.
+set -euo pipefail
+
+JOURNEY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+JOURNEY_CLASSPATH_FILE="$JOURNEY_ROOT/jobs/target/local-classpath.txt"
+JOURNEY_BUILD_STAMP="$JOURNEY_ROOT/jobs/target/.local-build-stamp"
+
+JOURNEY_JAVA_OPTS=(
+  -XX:+IgnoreUnrecognizedVMOptions
+  --add-opens=java.base/java.lang=ALL-UNNAMED
+  --add-opens=java.base/java.lang.invoke=ALL-UNNAMED
+  --add-opens=java.base/java.lang.reflect=ALL-UNNAMED
+  --add-opens=java.base/java.io=ALL-UNNAMED
+  --add-opens=java.base/java.net=ALL-UNNAMED
+  --add-opens=java.base/java.nio=ALL-UNNAMED
+  --add-opens=java.base/java.util=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent=ALL-UNNAMED
+  --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED
+  --add-opens=java.base/jdk.internal.ref=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED
+  --add-opens=java.base/sun.nio.cs=ALL-UNNAMED
+  --add-opens=java.base/sun.security.action=ALL-UNNAMED
+  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED
+  -Djdk.reflect.useDirectMethodHandle=false
+  -Duser.timezone=UTC
+)
+
+die() {
+  echo "$(basename "$0"): $*" >&2
+  exit 1
+}
+
+# Builds jobs/target (classes, shaded jar, classpath file) unless it is newer than every source.
+journey_ensure_built() {
+  command -v java >/dev/null || die "java (17) is not on the PATH"
+  if [[ -f "$JOURNEY_BUILD_STAMP" && -f "$JOURNEY_CLASSPATH_FILE" ]] \
+      && [[ -z "$(find "$JOURNEY_ROOT/pom.xml" "$JOURNEY_ROOT/common" "$JOURNEY_ROOT/jobs/pom.xml" \
+                  "$JOURNEY_ROOT/jobs/src" "$JOURNEY_ROOT/conf" -newer "$JOURNEY_BUILD_STAMP" -type f \
+                  -not -path '*/target/*' -print -quit)" ]]; then
+    return 0
+  fi
+  command -v mvn >/dev/null || die "mvn (Maven) is not on the PATH"
+  echo "Building the project (first use or sources changed)..." >&2
+  (cd "$JOURNEY_ROOT" && mvn -B -q -DskipTests package dependency:build-classpath \
+      -Dmdep.outputFile=target/local-classpath.txt -Dmdep.includeScope=compile >&2) \
+    || die "the Maven build failed"
+  touch "$JOURNEY_BUILD_STAMP"
+}
+
+# journey_java MAIN_CLASS [args...]: runs a class of the project on the local classpath.
+journey_java() {
+  local main="$1"
+  shift
+  local cp="$JOURNEY_ROOT/jobs/target/classes:$JOURNEY_ROOT/common/target/classes:$(cat "$JOURNEY_CLASSPATH_FILE")"
+  java "-Xmx${JOURNEY_DRIVER_MEMORY:-6g}" "${JOURNEY_JAVA_OPTS[@]}" \
+    -Dlog4j2.configurationFile="$JOURNEY_ROOT/conf/log4j2-local.properties" \
+    -Dderby.stream.error.file="${TMPDIR:-/tmp}/journey-derby.log" \
+    -cp "$cp" "$main" "$@"
+}
