@@ -13,6 +13,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -120,15 +122,21 @@ public final class TableStore {
   }
 
   /**
-   * Replaces only the rows where {@code sliceColumn = sliceValue} (e.g. one run_date of the
-   * quarantine), leaving every other slice as it was.
+   * Replaces only the rows of one slice, e.g. {run_date = D, dataset = touches} of the quarantine,
+   * leaving every other slice as it was. Skipped when the slice's content is unchanged.
    */
-  public WriteResult replaceSlice(TableSpec spec, Dataset<Row> rows, String sliceColumn, Object sliceValue) {
+  public WriteResult replaceSlice(TableSpec spec, Dataset<Row> rows, Map<String, Object> slice) {
     Dataset<Row> conformed = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Fingerprint incoming = fingerprint(conformed);
       if (exists(spec.name())) {
-        Dataset<Row> current = spec.conform(read(spec.name())).where(col(sliceColumn).equalTo(lit(sliceValue)));
+        Column inSlice = lit(true);
+        List<String> predicates = new ArrayList<>();
+        for (Map.Entry<String, Object> entry : new TreeMap<>(slice).entrySet()) {
+          inSlice = inSlice.and(col(entry.getKey()).equalTo(lit(entry.getValue())));
+          predicates.add(entry.getKey() + " = '" + escape(String.valueOf(entry.getValue())) + "'");
+        }
+        Dataset<Row> current = spec.conform(read(spec.name())).where(inSlice);
         if (incoming.equals(fingerprint(current))) {
           register(spec);
           return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
@@ -136,7 +144,7 @@ public final class TableStore {
         conformed.write()
             .format("delta")
             .mode("overwrite")
-            .option("replaceWhere", sliceColumn + " = '" + escape(String.valueOf(sliceValue)) + "'")
+            .option("replaceWhere", String.join(" AND ", predicates))
             .save(location(spec.name()));
       } else {
         conformed.write()
@@ -150,6 +158,45 @@ public final class TableStore {
     } finally {
       conformed.unpersist();
     }
+  }
+
+  /**
+   * Merges {@code rows} into the table by the spec's key: new keys are inserted; an existing row
+   * is updated when {@code newerCondition} holds (SQL over t = table, s = rows) and some column
+   * other than run_id differs, so merging the same rows again changes nothing.
+   */
+  public WriteResult upsert(TableSpec spec, Dataset<Row> rows, String newerCondition) {
+    Dataset<Row> conformed = spec.conform(rows);
+    if (!exists(spec.name())) {
+      conformed.write()
+          .format("delta")
+          .mode("overwrite")
+          .partitionBy(spec.partitionColumns().toArray(new String[0]))
+          .save(location(spec.name()));
+      register(spec);
+      return new WriteResult(spec.name(), -1, version(spec.name()), true);
+    }
+    long before = version(spec.name());
+    String on = spec.keyColumns().stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
+        .orElseThrow(() -> new IllegalArgumentException("table " + spec.name() + " has no key to merge on"));
+    List<String> sameColumns = new ArrayList<>();
+    for (StructField field : spec.schema().fields()) {
+      if (!field.name().equals(RUN_ID)) {
+        // Maps are not comparable in Spark SQL; their JSON form is.
+        sameColumns.add(field.dataType() instanceof MapType
+            ? "to_json(t.`" + field.name() + "`) <=> to_json(s.`" + field.name() + "`)"
+            : "t.`" + field.name() + "` <=> s.`" + field.name() + "`");
+      }
+    }
+    String same = sameColumns.isEmpty() ? "true" : String.join(" AND ", sameColumns);
+    DeltaTable.forPath(spark, location(spec.name())).as("t")
+        .merge(conformed.as("s"), on)
+        .whenMatched("(" + newerCondition + ") AND NOT (" + same + ")").updateAll()
+        .whenNotMatched().insertAll()
+        .execute();
+    register(spec);
+    long after = version(spec.name());
+    return new WriteResult(spec.name(), -1, after, after != before);
   }
 
   /** Appends rows (conformed to the spec), creating the table on first use. */

@@ -84,7 +84,7 @@ class TableStoreTest {
     TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
     store.replace(SPEC, things("run-1", "a", 1L, "b", 2L));
 
-    store.replaceSlice(SPEC, things("run-2", "b", 3L), "thing", "b");
+    store.replaceSlice(SPEC, things("run-2", "b", 3L), java.util.Map.of("thing", "b"));
 
     assertThatDataFrame(store.read("things"))
         .containsExactlyRowsInAnyOrder(List.of("thing", "amount", "run_id"), List.of(row("a", 1, "run-1"), row("b", 3, "run-2")));

@@ -1,0 +1,81 @@
+package com.journeyanalytics.jobs.ingest;
+
+import com.journeyanalytics.common.config.QualitySettings;
+import com.journeyanalytics.common.quality.QualityCheck;
+import com.journeyanalytics.common.quality.QualityCheck.Status;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The data-quality verdicts of one dataset's ingestion, from its counts and the thresholds. */
+public final class IngestChecks {
+
+  private IngestChecks() {}
+
+  /** Counts of one dataset in one run. */
+  public record Counts(long input, long quarantined, long incomplete, long unknownEnumValues, long accepted) {
+    public long duplicatesRemoved() {
+      return input - quarantined - accepted;
+    }
+  }
+
+  public static List<QualityCheck> evaluate(
+      String dataset, Counts counts, QualitySettings q, List<Long> volumeHistory, boolean volumeComparable) {
+    List<QualityCheck> checks = new ArrayList<>();
+    boolean enough = counts.input() >= q.minRows();
+    String skipped = "skipped: " + counts.input() + " input rows, fewer than the minimum of " + q.minRows();
+
+    double complete = percent(counts.input() - counts.incomplete(), counts.input(), 100.0);
+    checks.add(!enough
+        ? QualityCheck.pass(dataset, "completeness", complete, q.completenessFailBelowPercent(), skipped)
+        : new QualityCheck(dataset, "completeness",
+            complete < q.completenessFailBelowPercent() ? Status.FAIL
+                : complete < q.completenessWarnBelowPercent() ? Status.WARN : Status.PASS,
+            complete, complete < q.completenessWarnBelowPercent() ? q.completenessFailBelowPercent() : q.completenessWarnBelowPercent(),
+            String.format("%.2f%% of input rows have every required column (%d of %d)",
+                complete, counts.input() - counts.incomplete(), counts.input())));
+
+    double quarantineRate = percent(counts.quarantined(), counts.input(), 0.0);
+    checks.add(!enough
+        ? QualityCheck.pass(dataset, "quarantine_rate", quarantineRate, q.quarantineFailPercent(), skipped)
+        : new QualityCheck(dataset, "quarantine_rate",
+            quarantineRate > q.quarantineFailPercent() ? Status.FAIL
+                : quarantineRate > q.quarantineWarnPercent() ? Status.WARN : Status.PASS,
+            quarantineRate, quarantineRate > q.quarantineWarnPercent() ? q.quarantineFailPercent() : q.quarantineWarnPercent(),
+            String.format("%d of %d input rows quarantined (%.2f%%)", counts.quarantined(), counts.input(), quarantineRate)));
+
+    checks.add(new QualityCheck(dataset, "unknown_enum_values",
+        counts.unknownEnumValues() == 0 ? Status.PASS : Status.WARN, (double) counts.unknownEnumValues(), 0.0,
+        counts.unknownEnumValues() + " unknown enum values kept as 'other'"));
+
+    checks.add(volume(dataset, counts.input(), q, volumeHistory, volumeComparable, enough, skipped));
+    return checks;
+  }
+
+  static QualityCheck volume(String dataset, long rows, QualitySettings q, List<Long> history, boolean comparable,
+      boolean enough, String skipped) {
+    if (!comparable) {
+      return QualityCheck.pass(dataset, "volume", (double) rows, null, "skipped: only nightly and backfill runs are compared");
+    }
+    if (!enough) {
+      return QualityCheck.pass(dataset, "volume", (double) rows, null, skipped);
+    }
+    if (history.size() < q.volumeMinHistoryRuns()) {
+      return QualityCheck.pass(dataset, "volume", (double) rows, null,
+          "skipped: " + history.size() + " earlier runs, fewer than the minimum of " + q.volumeMinHistoryRuns());
+    }
+    List<Long> sorted = new ArrayList<>(history);
+    sorted.sort(null);
+    int n = sorted.size();
+    double median = n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2.0;
+    double ratio = median == 0 ? (rows == 0 ? 100.0 : Double.POSITIVE_INFINITY) : rows * 100.0 / median;
+    Status status = ratio < q.volumeFailBelowPercent() ? Status.FAIL
+        : ratio < q.volumeWarnBelowPercent() || ratio > q.volumeWarnAbovePercent() ? Status.WARN : Status.PASS;
+    double shown = Double.isInfinite(ratio) ? 1e9 : ratio;
+    return new QualityCheck(dataset, "volume", status, shown, median,
+        String.format("%d input rows are %.1f%% of the median %.1f of the last %d runs", rows, shown, median, n));
+  }
+
+  static double percent(long part, long whole, double ifEmpty) {
+    return whole == 0 ? ifEmpty : Math.round(part * 10000.0 / whole) / 100.0;
+  }
+}

@@ -1,0 +1,223 @@
+package com.journeyanalytics.jobs.ingest;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.journeyanalytics.common.config.DatasetConfig;
+import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.delta.TableStore.WriteResult;
+import com.journeyanalytics.common.quality.QualityCheck;
+import com.journeyanalytics.common.quality.QualityCheck.Status;
+import com.journeyanalytics.common.schema.InputContract.Kind;
+import com.journeyanalytics.common.schema.PipelineTables;
+import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunMode;
+import com.journeyanalytics.jobs.pipeline.Step;
+import com.journeyanalytics.jobs.pipeline.StepFailedException;
+import com.journeyanalytics.jobs.pipeline.StepResult;
+import java.sql.Date;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads each dataset's exports for the run, quarantines what cannot be used, deduplicates, and
+ * writes the cleaned silver table: snapshots replace it, increments merge into it by key (newer
+ * updated_at wins), a full refresh rebuilds it from every export up to the run date.
+ */
+public final class IngestStep implements Step {
+
+  private static final Logger LOG = LoggerFactory.getLogger(IngestStep.class);
+
+  @Override
+  public String name() {
+    return "ingest";
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    List<WriteResult> writes = new ArrayList<>();
+    List<QualityCheck> checks = new ArrayList<>();
+    Map<String, Long> input = new TreeMap<>();
+    Map<String, Long> quarantined = new TreeMap<>();
+    Map<String, Long> output = new TreeMap<>();
+    List<String> errors = new ArrayList<>();
+    Map<String, List<Long>> history = VolumeHistory.inputRowsBefore(ctx.tables(), ctx.runDate(),
+        ctx.config().quality().volumeHistoryRuns());
+    for (DatasetConfig dataset : ctx.config().datasets().values()) {
+      long started = System.nanoTime();
+      try {
+        DatasetOutcome outcome = ingest(ctx, dataset, history.getOrDefault(dataset.name(), List.of()));
+        writes.addAll(outcome.writes());
+        checks.addAll(outcome.checks());
+        if (outcome.counts() != null) {
+          IngestChecks.Counts c = outcome.counts();
+          input.put(dataset.name(), c.input());
+          quarantined.put(dataset.name(), c.quarantined());
+          output.put(dataset.name() + ".accepted", c.accepted());
+          output.put(dataset.name() + ".duplicates_removed", c.duplicatesRemoved());
+          LOG.info("ingest {}: {} rows read, {} quarantined, {} duplicates removed, {} accepted ({} s)",
+              dataset.name(), c.input(), c.quarantined(), c.duplicatesRemoved(), c.accepted(),
+              (System.nanoTime() - started) / 1_000_000_000);
+        }
+      } catch (InputSchemaException e) {
+        errors.add(e.getMessage());
+        checks.add(new QualityCheck(dataset.name(), "required_columns", Status.FAIL, null, null, e.getMessage()));
+      }
+    }
+    StepResult result = new StepResult(writes, checks, input, quarantined, output);
+    if (!errors.isEmpty()) {
+      throw new StepFailedException(String.join("; ", errors), result);
+    }
+    return result;
+  }
+
+  private record DatasetOutcome(List<WriteResult> writes, List<QualityCheck> checks, IngestChecks.Counts counts) {}
+
+  private DatasetOutcome ingest(RunContext ctx, DatasetConfig dataset, List<Long> volumeHistory) {
+    JobConfig config = ctx.config();
+    ExportFiles exports = new ExportFiles(ctx.spark().sparkContext().hadoopConfiguration(), config.exports(), dataset.path());
+    TreeMap<LocalDate, Path> days = new TreeMap<>(exports.days().headMap(ctx.runDate(), true));
+    List<QualityCheck> checks = new ArrayList<>();
+    boolean snapshot = dataset.contract().kind() == Kind.SNAPSHOT;
+
+    Map<LocalDate, Path> toRead = new TreeMap<>();
+    if (snapshot) {
+      if (!days.isEmpty()) {
+        toRead.put(days.lastKey(), days.lastEntry().getValue());
+      }
+    } else if (ctx.mode() == RunMode.FULL_REFRESH) {
+      toRead.putAll(days);
+    } else if (days.containsKey(ctx.runDate())) {
+      toRead.put(ctx.runDate(), days.get(ctx.runDate()));
+    }
+    QualityCheck freshness = freshness(dataset, days, ctx.runDate(), snapshot);
+    checks.add(freshness);
+    if (toRead.isEmpty()) {
+      // Nothing to read: the silver table keeps what it had; a missing export never wipes data.
+      return new DatasetOutcome(List.of(), checks, null);
+    }
+    List<String> files = new ArrayList<>();
+    toRead.values().forEach(folder -> files.addAll(exports.files(folder)));
+    RawExport raw = new ExportReader(ctx.spark(), exports).read(dataset, files);
+    if (!raw.extraColumns().isEmpty()) {
+      LOG.warn("dataset {}: ignoring extra columns {}", dataset.name(), raw.extraColumns());
+      checks.add(new QualityCheck(dataset.name(), "extra_columns", Status.WARN, (double) raw.extraColumns().size(), 0.0,
+          "ignored extra columns " + raw.extraColumns()));
+    }
+    Instant futureCutoff = ctx.runDate().plusDays(1L + config.futureToleranceDays()).atStartOfDay(ZoneOffset.UTC).toInstant();
+    Dataset<Row> typed = ExportValidation.withDatasetRules(
+            ExportValidation.withTypedColumns(raw.rows(), dataset.contract(), futureCutoff),
+            dataset.name(), config.fxRates(), config.reportingCurrency())
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      Row totals = typed.agg(
+          count(lit(1)),
+          sum(when(size(col(ExportValidation.REASONS)).gt(0), 1).otherwise(0)),
+          sum(when(expr("exists(" + ExportValidation.REASONS
+              + ", r -> r LIKE 'missing required value%' OR r = 'malformed record')"), 1).otherwise(0)),
+          sum(col(ExportValidation.UNKNOWN_ENUMS))).first();
+      long inputRows = totals.getLong(0);
+      long quarantinedRows = inputRows == 0 ? 0 : totals.getLong(1);
+      long incomplete = inputRows == 0 ? 0 : totals.getLong(2);
+      long unknownEnums = inputRows == 0 ? 0 : totals.getLong(3);
+      if (inputRows == 0) {
+        checks.set(checks.indexOf(freshness), new QualityCheck(dataset.name(), "freshness", Status.WARN, 0.0, 1.0,
+            "the export for " + toRead.keySet() + " holds no rows"));
+      }
+
+      List<WriteResult> writes = new ArrayList<>();
+      writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, quarantineRows(typed, ctx, dataset),
+          Map.of("run_date", Date.valueOf(ctx.runDate()), "dataset", dataset.name())));
+
+      Dataset<Row> accepted = Deduplication.keepLatestPerKey(
+          typed.where(size(col(ExportValidation.REASONS)).equalTo(0)),
+          dataset.contract().key(), dataset.contract().hasUpdatedAt())
+          .withColumn(TableStore.RUN_ID, lit(ctx.runId()))
+          .persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        long acceptedRows = accepted.count();
+        if (acceptedRows > 0 || !snapshot) {
+          // An empty snapshot would wipe the table: it is reported (freshness) and not written.
+          writes.add(writeSilver(ctx, dataset, accepted, snapshot));
+        }
+        IngestChecks.Counts counts = new IngestChecks.Counts(inputRows, quarantinedRows, incomplete, unknownEnums, acceptedRows);
+        checks.addAll(IngestChecks.evaluate(dataset.name(), counts, config.quality(), volumeHistory,
+            ctx.mode() == RunMode.NIGHTLY || ctx.mode() == RunMode.BACKFILL));
+        checks.add(keyUniqueness(ctx.staging(), dataset));
+        return new DatasetOutcome(writes, checks, counts);
+      } finally {
+        accepted.unpersist();
+      }
+    } finally {
+      typed.unpersist();
+    }
+  }
+
+  private static WriteResult writeSilver(RunContext ctx, DatasetConfig dataset, Dataset<Row> accepted, boolean snapshot) {
+    TableSpec spec = dataset.contract().silver();
+    if (snapshot || ctx.mode() == RunMode.FULL_REFRESH) {
+      return ctx.staging().replace(spec, accepted);
+    }
+    String newer = dataset.contract().hasUpdatedAt()
+        ? "s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND s.export_date >= t.export_date)"
+        : "s.export_date >= t.export_date";
+    return ctx.staging().upsert(spec, accepted, newer);
+  }
+
+  private static Dataset<Row> quarantineRows(Dataset<Row> typed, RunContext ctx, DatasetConfig dataset) {
+    return typed.where(size(col(ExportValidation.REASONS)).gt(0)).select(
+        lit(ctx.runId()).as("run_id"),
+        lit(Date.valueOf(ctx.runDate())).as("run_date"),
+        lit(dataset.contract().source()).as("source"),
+        lit(dataset.name()).as("dataset"),
+        col(RawExport.SOURCE_FILE).as("source_file"),
+        EmailMasking.masked(col(RawExport.RAW_RECORD)).as("raw_record"),
+        concat_ws("; ", col(ExportValidation.REASONS)).as("reason"));
+  }
+
+  /** Uniqueness of the key in the silver table after the merge: a real check of the table, not of our own dedup. */
+  private static QualityCheck keyUniqueness(TableStore staging, DatasetConfig dataset) {
+    String key = dataset.contract().key();
+    Row r = staging.read(dataset.contract().silver().name())
+        .agg(count(lit(1)), expr("count(DISTINCT `" + key + "`)")).first();
+    long rows = r.getLong(0);
+    long distinct = r.getLong(1);
+    return new QualityCheck(dataset.name(), "key_uniqueness", rows == distinct ? Status.PASS : Status.FAIL,
+        (double) (rows - distinct), 0.0, rows - distinct + " duplicate " + key + " values in " + rows + " rows of the cleaned table");
+  }
+
+  private static QualityCheck freshness(DatasetConfig dataset, TreeMap<LocalDate, Path> days, LocalDate runDate, boolean snapshot) {
+    boolean present = snapshot ? !days.isEmpty() : days.containsKey(runDate);
+    if (present) {
+      String detail = snapshot && !days.lastKey().equals(runDate)
+          ? "newest snapshot is from " + days.lastKey() + ", not the run date"
+          : "export folder for " + runDate + " present";
+      Status status = snapshot && !days.lastKey().equals(runDate) ? Status.WARN : Status.PASS;
+      return new QualityCheck(dataset.name(), "freshness", status, 1.0, 1.0, detail);
+    }
+    String what = snapshot ? "no snapshot on or before " + runDate : "no export folder export_date=" + runDate;
+    return new QualityCheck(dataset.name(), "freshness", dataset.optional() ? Status.WARN : Status.FAIL, 0.0, 1.0,
+        what + (dataset.optional() ? " (dataset is optional)" : " (required dataset; set optional = true to tolerate)"));
+  }
+
+}
