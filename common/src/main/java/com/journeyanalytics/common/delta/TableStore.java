@@ -91,6 +91,26 @@ public final class TableStore {
     return exists(spec.name()) ? read(spec.name()) : spark.createDataFrame(List.of(), spec.schema());
   }
 
+  /** Delta tables present under this database's folder, by name. */
+  public List<String> tableNames() {
+    List<String> names = new ArrayList<>();
+    try {
+      Path root = new Path(warehouse + "/" + database + ".db");
+      FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
+      if (fs.exists(root)) {
+        for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(root)) {
+          if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log"))) {
+            names.add(status.getPath().getName());
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list tables of " + database, e);
+    }
+    names.sort(null);
+    return names;
+  }
+
   public long version(String table) {
     Row last = DeltaTable.forPath(spark, location(table)).history(1).select("version").first();
     return last.getLong(0);
@@ -262,6 +282,11 @@ public final class TableStore {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot resolve location " + location, e);
     }
+  }
+
+  /** A local relative path made absolute (so the session's warehouse does not depend on the cwd); URIs as they are. */
+  public static String qualifyLocal(String location) {
+    return location.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*") ? location : java.nio.file.Paths.get(location).toAbsolutePath().normalize().toString();
   }
 
   /** Escapes a string for a single-quoted SQL literal; used only for paths and our own comments. */

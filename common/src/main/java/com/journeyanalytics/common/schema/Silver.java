@@ -134,6 +134,20 @@ public final class Silver {
       .column("session_id", StringType, "Session"))
       .key("event_id").build();
 
+  /**
+   * Every converted_at / churned_at an account has shown in any snapshot: the snapshot keeps only
+   * the latest, and a reactivated account's first conversion and churn would be lost otherwise.
+   */
+  public static final TableSpec ACCOUNT_MILESTONES = TableSpec.table("silver_account_milestones",
+          "Conversion and churn instants of accounts as seen in any CRM snapshot")
+      .column("account_id", StringType, "Account id")
+      .column("milestone", StringType, "converted_at | churned_at")
+      .column("occurred_at", TimestampType, "The instant (UTC)")
+      .column("export_date", DateType, "Export day it was first seen")
+      .column("run_id", StringType, "Run that first recorded it")
+      .key("account_id", "milestone", "occurred_at")
+      .build();
+
   public static final List<TableSpec> ALL =
       List.of(ACCOUNTS, CONTACTS, OPPORTUNITIES, INVOICES, CAMPAIGNS, TOUCHES, TICKETS, SURVEYS, EVENTS);
 

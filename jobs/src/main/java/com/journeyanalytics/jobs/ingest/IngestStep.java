@@ -15,7 +15,9 @@ import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.quality.QualityCheck.Status;
+import com.journeyanalytics.common.schema.InputContract;
 import com.journeyanalytics.common.schema.InputContract.Kind;
+import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.PipelineTables;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.jobs.pipeline.RunContext;
@@ -101,7 +103,11 @@ public final class IngestStep implements Step {
     boolean snapshot = dataset.contract().kind() == Kind.SNAPSHOT;
 
     Map<LocalDate, Path> toRead = new TreeMap<>();
-    if (snapshot) {
+    boolean milestones = dataset.contract() == InputContract.ACCOUNTS;
+    if (snapshot && milestones && ctx.mode() == RunMode.FULL_REFRESH) {
+      // Every accounts snapshot carries conversion/churn instants that later snapshots overwrite.
+      toRead.putAll(days);
+    } else if (snapshot) {
       if (!days.isEmpty()) {
         toRead.put(days.lastKey(), days.lastEntry().getValue());
       }
@@ -149,8 +155,18 @@ public final class IngestStep implements Step {
       writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, quarantineRows(typed, ctx, dataset),
           Map.of("run_date", Date.valueOf(ctx.runDate()), "dataset", dataset.name())));
 
+      Dataset<Row> usable = typed.where(size(col(ExportValidation.REASONS)).equalTo(0));
+      if (milestones) {
+        Dataset<Row> seen = accountMilestones(usable, ctx.runId());
+        writes.add(ctx.mode() == RunMode.FULL_REFRESH
+            ? ctx.staging().replace(Silver.ACCOUNT_MILESTONES, seen)
+            : ctx.staging().upsert(Silver.ACCOUNT_MILESTONES, seen, "false"));
+        if (toRead.size() > 1) {
+          usable = usable.where(col(RawExport.EXPORT_DATE).equalTo(lit(Date.valueOf(days.lastKey()))));
+        }
+      }
       Dataset<Row> accepted = Deduplication.keepLatestPerKey(
-          typed.where(size(col(ExportValidation.REASONS)).equalTo(0)),
+          usable,
           dataset.contract().key(), dataset.contract().hasUpdatedAt())
           .withColumn(TableStore.RUN_ID, lit(ctx.runId()))
           .persist(StorageLevel.MEMORY_AND_DISK());
@@ -182,6 +198,18 @@ public final class IngestStep implements Step {
         ? "s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND s.export_date >= t.export_date)"
         : "s.export_date >= t.export_date";
     return ctx.staging().upsert(spec, accepted, newer);
+  }
+
+  /** The distinct conversion and churn instants of the accounts rows read, first seen on the earliest export. */
+  static Dataset<Row> accountMilestones(Dataset<Row> accounts, String runId) {
+    Dataset<Row> conversions = accounts.where(col("converted_at").isNotNull())
+        .select(col("account_id"), lit("converted_at").as("milestone"), col("converted_at").as("occurred_at"), col("export_date"));
+    Dataset<Row> churns = accounts.where(col("churned_at").isNotNull())
+        .select(col("account_id"), lit("churned_at").as("milestone"), col("churned_at").as("occurred_at"), col("export_date"));
+    return conversions.unionByName(churns)
+        .groupBy("account_id", "milestone", "occurred_at")
+        .agg(org.apache.spark.sql.functions.min("export_date").as("export_date"))
+        .withColumn(TableStore.RUN_ID, lit(runId));
   }
 
   private static Dataset<Row> quarantineRows(Dataset<Row> typed, RunContext ctx, DatasetConfig dataset) {

@@ -1,0 +1,114 @@
+package com.journeyanalytics.jobs;
+
+import com.journeyanalytics.common.config.InvalidConfigException;
+import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.spark.SparkSessions;
+import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
+import com.journeyanalytics.jobs.ingest.IngestStep;
+import com.journeyanalytics.jobs.pipeline.Pipeline;
+import com.journeyanalytics.jobs.pipeline.Pipeline.RunOutcome;
+import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.Step;
+import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The nightly job: parse options, bind the configuration, open the session, run the pipeline
+ * for each run date. Exit status 0 success, 1 a run failed, 2 bad usage or configuration.
+ */
+public final class JourneyJob {
+
+  private static final Logger LOG = LoggerFactory.getLogger(JourneyJob.class);
+
+  private JourneyJob() {}
+
+  public static void main(String[] args) {
+    System.exit(run(args, System.getenv(), System.err));
+  }
+
+  public static int run(String[] args, Map<String, String> env, PrintStream err) {
+    JobOptions options;
+    JobConfig config;
+    try {
+      options = JobOptions.parse(Arrays.asList(args), env);
+      if (options.help()) {
+        System.out.println(JobOptions.USAGE);
+        return 0;
+      }
+      config = JobConfig.load(options.confFile(), options.configOverrides());
+    } catch (JobOptions.UsageException | InvalidConfigException e) {
+      err.println("journey: " + e.getMessage());
+      if (e instanceof JobOptions.UsageException) {
+        err.println(JobOptions.USAGE);
+      }
+      return 2;
+    }
+    SparkSession spark = session(config, options);
+    TableStore tables = new TableStore(spark, config.warehouse(), config.database());
+    TableStore staging = new TableStore(spark, config.warehouse(), config.stagingDatabase());
+    Pipeline pipeline = new Pipeline(steps(), appVersion());
+    for (LocalDate runDate : options.runDates()) {
+      RunContext ctx = new RunContext(spark, config, newRunId(runDate), runDate, options.mode(), tables, staging);
+      RunOutcome outcome = pipeline.run(ctx);
+      if (!outcome.succeeded()) {
+        err.println("journey: run " + outcome.runId() + " for " + runDate + " failed: " + outcome.error());
+        return 1;
+      }
+    }
+    return 0;
+  }
+
+  static List<Step> steps() {
+    return List.of(new IngestStep(), new TouchpointStep());
+  }
+
+  private static SparkSession session(JobConfig config, JobOptions options) {
+    Map<String, String> sparkConf = new HashMap<>(config.sparkConf());
+    sparkConf.putAll(options.sparkConf());
+    // spark-submit sets spark.master; run-local.sh and tests do not.
+    String master = System.getProperty("spark.master") == null ? config.localMaster() : null;
+    SparkSession spark = SparkSessions.getOrCreate(new SessionSettings(
+        "customer-journey-analytics", master, TableStore.qualifyLocal(config.warehouse()), config.metastoreUris(),
+        config.derbyMetastorePath(), sparkConf));
+    // A session that already existed keeps its Hadoop settings; apply ours to it as well.
+    sparkConf.forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
+    LOG.info("session ready: master {}, warehouse {}", spark.sparkContext().master(), config.warehouse());
+    return spark;
+  }
+
+  private static String newRunId(LocalDate runDate) {
+    String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(java.time.Instant.now());
+    return runDate + "_" + stamp + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  static String appVersion() {
+    try (InputStream in = JourneyJob.class.getResourceAsStream("/journey-version.properties")) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      return properties.getProperty("version", "unknown");
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package com.journeyanalytics.jobs.touchpoints;
+
+import static org.apache.spark.sql.functions.lit;
+
+import com.journeyanalytics.common.config.QualitySettings;
+import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.delta.TableStore.WriteResult;
+import com.journeyanalytics.common.quality.QualityCheck;
+import com.journeyanalytics.common.quality.QualityCheck.Status;
+import com.journeyanalytics.common.schema.Silver;
+import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.common.schema.Touchpoints;
+import com.journeyanalytics.common.transforms.StageAssignment;
+import com.journeyanalytics.common.transforms.Timeline;
+import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.Step;
+import com.journeyanalytics.jobs.pipeline.StepResult;
+import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Builds the unified touchpoint table from the silver tables: every activity, resolved to its
+ * journey subject, staged and sequenced. It is rebuilt whole each run, so an identity link that
+ * appears today re-assigns a visitor's earlier touchpoints (back-stitching) the same night.
+ */
+public final class TouchpointStep implements Step {
+
+  @Override
+  public String name() {
+    return "touchpoints";
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    SparkSession spark = ctx.spark();
+    registerSilverViews(ctx.staging());
+    SqlFiles.run(spark, "touchpoints/activities.sql", Map.of()).createOrReplaceTempView("tp_activities");
+    Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql", Map.of());
+    Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
+        .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
+    WriteResult written = ctx.tables().replace(Touchpoints.SPEC, touchpoints);
+    return StepResult.of(List.of(written), identityChecks(ctx, ctx.config().quality()));
+  }
+
+  private static void registerSilverViews(TableStore staging) {
+    List<TableSpec> specs = new ArrayList<>(Silver.ALL);
+    specs.add(Silver.ACCOUNT_MILESTONES);
+    for (TableSpec spec : specs) {
+      staging.readOrEmpty(spec).createOrReplaceTempView("tp_" + spec.name());
+    }
+  }
+
+  /** Identity match rate per source and orphan rate per dataset, from the table just written. */
+  private static List<QualityCheck> identityChecks(RunContext ctx, QualitySettings q) {
+    ctx.tables().read(Touchpoints.SPEC.name()).createOrReplaceTempView("tp_touchpoints");
+    List<Row> rows = SqlFiles.run(ctx.spark(), "touchpoints/identity_quality.sql", Map.of()).collectAsList();
+    List<QualityCheck> checks = new ArrayList<>();
+    Map<String, long[]> bySource = new java.util.TreeMap<>();
+    for (Row r : rows) {
+      String source = r.getString(0);
+      String dataset = r.getString(1);
+      long total = r.getLong(2);
+      long matched = r.getLong(3);
+      long withAccount = r.getLong(4);
+      long orphans = r.getLong(5);
+      long[] sums = bySource.computeIfAbsent(source, s -> new long[2]);
+      sums[0] += total;
+      sums[1] += matched;
+      if (withAccount > 0) {
+        checks.add(orphanRate(dataset, orphans, withAccount, q));
+      }
+    }
+    bySource.forEach((source, sums) -> checks.add(matchRate(source, sums[1], sums[0], q)));
+    return checks;
+  }
+
+  private static QualityCheck matchRate(String source, long matched, long total, QualitySettings q) {
+    double rate = total == 0 ? 100.0 : Math.round(matched * 10000.0 / total) / 100.0;
+    String what = String.format("%d of %d %s touchpoints resolved to an account (%.2f%%)", matched, total, source, rate);
+    if (total < q.minRows()) {
+      return QualityCheck.pass(source, "identity_match_rate", rate, q.identityMatchWarnBelowPercent(),
+          "skipped: " + total + " touchpoints, fewer than the minimum of " + q.minRows() + "; " + what);
+    }
+    return new QualityCheck(source, "identity_match_rate",
+        rate < q.identityMatchWarnBelowPercent() ? Status.WARN : Status.PASS, rate, q.identityMatchWarnBelowPercent(), what);
+  }
+
+  private static QualityCheck orphanRate(String dataset, long orphans, long withAccount, QualitySettings q) {
+    double rate = Math.round(orphans * 10000.0 / withAccount) / 100.0;
+    String what = String.format("%d of %d rows name an account_id unknown to crm/accounts (%.2f%%)", orphans, withAccount, rate);
+    if (withAccount < q.minRows()) {
+      return QualityCheck.pass(dataset, "orphan_rate", rate, q.orphanFailPercent(),
+          "skipped: " + withAccount + " rows, fewer than the minimum of " + q.minRows() + "; " + what);
+    }
+    Status status = rate > q.orphanFailPercent() ? Status.FAIL : rate > q.orphanWarnPercent() ? Status.WARN : Status.PASS;
+    return new QualityCheck(dataset, "orphan_rate", status, rate,
+        status == Status.PASS ? q.orphanWarnPercent() : q.orphanFailPercent(), what);
+  }
+}
