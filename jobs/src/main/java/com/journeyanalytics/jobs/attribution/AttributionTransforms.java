@@ -2,6 +2,7 @@ package com.journeyanalytics.jobs.attribution;
 
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -71,9 +72,9 @@ public final class AttributionTransforms {
     List<Row> rows = new ArrayList<>();
     for (MarkovChain.ChannelCredit c : credits) {
       rows.add(RowFactory.create("markov", c.channel(), null,
-          c.conversions().setScale(18, java.math.RoundingMode.HALF_UP),
-          c.revenue().setScale(15, java.math.RoundingMode.HALF_UP),
-          c.removalEffect().setScale(18, java.math.RoundingMode.HALF_UP)));
+          c.conversions().setScale(18, RoundingMode.HALF_UP),
+          c.revenue().setScale(15, RoundingMode.HALF_UP),
+          c.removalEffect().setScale(18, RoundingMode.HALF_UP)));
     }
     return spark.createDataFrame(rows, CREDIT);
   }

@@ -1,10 +1,12 @@
 package com.journeyanalytics.jobs.attribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.journeyanalytics.jobs.attribution.MarkovChain.ChannelCredit;
 import com.journeyanalytics.jobs.attribution.MarkovChain.Transition;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
@@ -80,7 +82,7 @@ class MarkovChainTest {
         new Transition("C3", NULL, 1)));
 
     assertThat(rounded(chain.conversionProbability()))
-        .isEqualTo(rounded(BigDecimal.ONE.divide(new BigDecimal(3), java.math.MathContext.DECIMAL128)));
+        .isEqualTo(rounded(BigDecimal.ONE.divide(new BigDecimal(3), MathContext.DECIMAL128)));
     assertThat(chain.removalEffects()).hasSize(3);
     List<ChannelCredit> credit = chain.credit(BigDecimal.ONE, BigDecimal.TEN);
     assertThat(credit).extracting(c -> rounded(c.removalEffect())).containsExactly(exact("0.5"), exact("1"), exact("1"));
@@ -113,6 +115,6 @@ class MarkovChainTest {
 
     assertThat(chain.credit(BigDecimal.ZERO, BigDecimal.ZERO))
         .extracting(c -> c.conversions().signum(), c -> c.removalEffect().signum())
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(0, 0));
+        .containsExactly(tuple(0, 0));
   }
 }
