@@ -5,6 +5,7 @@ import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.spark.SparkSessions;
 import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
+import com.journeyanalytics.jobs.attribution.AttributionStep;
 import com.journeyanalytics.jobs.ingest.IngestStep;
 import com.journeyanalytics.jobs.pipeline.Pipeline;
 import com.journeyanalytics.jobs.pipeline.Pipeline.RunOutcome;
@@ -74,7 +75,7 @@ public final class JourneyJob {
   }
 
   static List<Step> steps() {
-    return List.of(new IngestStep(), new TouchpointStep());
+    return List.of(new IngestStep(), new TouchpointStep(), new AttributionStep());
   }
 
   private static SparkSession session(JobConfig config, JobOptions options) {

@@ -37,6 +37,7 @@ public record JobConfig(
     QualitySettings quality,
     StageModel stages,
     JourneySettings journeys,
+    AttributionSettings attribution,
     String configSha256) {
 
   public static final String ROOT = "journey";
@@ -93,6 +94,7 @@ public record JobConfig(
         QualitySettings.from(j.section("quality")),
         StageModel.from(j.section("stages")),
         JourneySettings.from(j.section("journeys")),
+        AttributionSettings.from(j.section("attribution")),
         sha256(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
   }
 

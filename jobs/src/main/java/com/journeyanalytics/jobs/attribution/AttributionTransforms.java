@@ -1,0 +1,133 @@
+package com.journeyanalytics.jobs.attribution;
+
+import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The attribution transforms: each runs one SQL file of sql/attribution/ on its inputs (bound as
+ * temp views with unique names) and plain parameter values.
+ */
+public final class AttributionTransforms {
+
+  private AttributionTransforms() {}
+
+  private static final AtomicLong VIEWS = new AtomicLong();
+
+  /** Schema of the credit rows: rule_credit.sql's output, and the Markov rows built on the driver. */
+  static final StructType CREDIT = new StructType()
+      .add("model", DataTypes.StringType)
+      .add("channel", DataTypes.StringType)
+      .add("campaign_id", DataTypes.StringType)
+      .add("conversions", DataTypes.createDecimalType(38, 18))
+      .add("revenue", DataTypes.createDecimalType(38, 15))
+      .add("removal_effect", DataTypes.createDecimalType(38, 18));
+
+  /** One conversion per account (first became_customer up to runEnd) with its revenue. */
+  public static Dataset<Row> conversions(Dataset<Row> touchpoints, Dataset<Row> invoices, Instant runEnd, int revenueWindowDays) {
+    return run("conversions.sql", Map.of("touchpoints", touchpoints, "invoices", invoices),
+        Map.of("run_end", runEnd, "revenue_window_days", revenueWindowDays));
+  }
+
+  /** Every subject's marketing touches inside its lookback window, numbered in time order. */
+  public static Dataset<Row> pathTouches(
+      Dataset<Row> touchpoints, Dataset<Row> conversions, Instant runEnd, int lookbackDays, boolean collapseRepeats) {
+    return run("path_touches.sql", Map.of("touchpoints", touchpoints, "conversions", conversions),
+        Map.of("run_end", runEnd, "lookback_days", lookbackDays, "collapse_repeats", collapseRepeats));
+  }
+
+  public static Dataset<Row> channelPaths(Dataset<Row> pathTouches, LocalDate snapshotDate, String runId) {
+    return run("channel_paths.sql", Map.of("path_touches", pathTouches),
+        Map.of("snapshot_date", snapshotDate, "run_id", runId));
+  }
+
+  public static Dataset<Row> markovTransitions(Dataset<Row> pathTouches, int order, LocalDate snapshotDate, String runId) {
+    return run("markov_transitions.sql", Map.of("path_touches", pathTouches),
+        Map.of("markov_order", order, "snapshot_date", snapshotDate, "run_id", runId));
+  }
+
+  /** Credit of first_touch, last_touch, linear, time_decay and position_based (schema {@link #CREDIT}). */
+  public static Dataset<Row> ruleBasedCredit(
+      Dataset<Row> pathTouches, double halfLifeDays, int firstPercent, int lastPercent, int middlePercent) {
+    return run("rule_credit.sql", Map.of("path_touches", pathTouches),
+        Map.of("half_life_days", halfLifeDays, "position_first", firstPercent,
+            "position_last", lastPercent, "position_middle", middlePercent));
+  }
+
+  /** The Markov model's channel rows (schema {@link #CREDIT}). */
+  public static Dataset<Row> markovCredit(SparkSession spark, List<MarkovChain.ChannelCredit> credits) {
+    List<Row> rows = new ArrayList<>();
+    for (MarkovChain.ChannelCredit c : credits) {
+      rows.add(RowFactory.create("markov", c.channel(), null,
+          c.conversions().setScale(18, RoundingMode.HALF_UP),
+          c.revenue().setScale(15, RoundingMode.HALF_UP),
+          c.removalEffect().setScale(18, RoundingMode.HALF_UP)));
+    }
+    return spark.createDataFrame(rows, CREDIT);
+  }
+
+  /** Spend per channel and campaign: the cost of marketing touches up to runEnd. */
+  public static Dataset<Row> touchCostSpend(Dataset<Row> touchpoints, Instant runEnd) {
+    return run("spend_touch_cost.sql", Map.of("touchpoints", touchpoints), Map.of("run_end", runEnd));
+  }
+
+  /** Spend per channel and campaign: campaign spend spread over its days, counted up to runDate. */
+  public static Dataset<Row> campaignSpend(Dataset<Row> campaigns, LocalDate runDate) {
+    return run("spend_campaign.sql", Map.of("campaigns", campaigns), Map.of("run_date", runDate));
+  }
+
+  /** The attribution rows: credit of every model next to the spend of its channel or campaign. */
+  public static Dataset<Row> attribution(Dataset<Row> credit, Dataset<Row> spend, LocalDate snapshotDate, String runId) {
+    return run("attribution.sql", Map.of("credit", credit, "spend", spend),
+        Map.of("snapshot_date", snapshotDate, "run_id", runId));
+  }
+
+  /** Conversions with at least one touch, and their revenue: what every model must add up to. */
+  public static Dataset<Row> convertedTotals(Dataset<Row> pathTouches) {
+    return run("converted_totals.sql", Map.of("path_touches", pathTouches), Map.of());
+  }
+
+  /** Per model, the channel-level conversions and revenue as written. */
+  public static Dataset<Row> modelTotals(Dataset<Row> attribution) {
+    return run("model_totals.sql", Map.of("attribution", attribution), Map.of());
+  }
+
+  /** Converts the collected markov_transitions rows into the chain's transitions. */
+  public static List<MarkovChain.Transition> transitions(List<Row> rows) {
+    List<MarkovChain.Transition> transitions = new ArrayList<>();
+    for (Row row : rows) {
+      transitions.add(new MarkovChain.Transition(
+          row.getAs("from_state"), row.getAs("to_state"), row.<Long>getAs("transitions")));
+    }
+    return transitions;
+  }
+
+  static BigDecimal decimalOrZero(Row row, String column) {
+    BigDecimal value = row.getAs(column);
+    return value == null ? BigDecimal.ZERO : value;
+  }
+
+  private static Dataset<Row> run(String file, Map<String, Dataset<Row>> inputs, Map<String, Object> params) {
+    SparkSession spark = inputs.values().iterator().next().sparkSession();
+    Map<String, Object> args = new HashMap<>(params);
+    inputs.forEach((name, df) -> {
+      String view = "attribution_" + name + "_" + VIEWS.incrementAndGet();
+      df.createOrReplaceTempView(view);
+      args.put(name, view);
+    });
+    return spark.sql(SqlFiles.load("attribution/" + file), args);
+  }
+}

@@ -1,0 +1,340 @@
+package com.journeyanalytics.jobs.attribution;
+
+import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
+import static com.journeyanalytics.common.testing.DataFrameAssert.row;
+import static com.journeyanalytics.jobs.fixtures.TouchpointFixture.touchpoints;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.journeyanalytics.common.config.InvalidConfigException;
+import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.delta.TableStore.WriteResult;
+import com.journeyanalytics.common.quality.QualityCheck;
+import com.journeyanalytics.common.schema.Silver;
+import com.journeyanalytics.common.schema.Touchpoints;
+import com.journeyanalytics.common.testing.SparkTestSession;
+import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunMode;
+import com.journeyanalytics.jobs.pipeline.StepResult;
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The step on a hand-made journey set, run date 2026-03-31, half life 7 days, 40/40/20,
+ * lookback 90 days, repeats kept, spend from touch cost.
+ *
+ * <pre>
+ * subject  touches in window (age at conversion)                    outcome       revenue
+ * A1       search[c_search](7d)                                     converts 03-08  100
+ * A2       email[c_email](14d) > search[c_search](7d)               converts 03-24  200
+ * A3       display[c_display](14d) > email[c_email](7d) > email(0d) converts 03-20  300
+ * P1       search[c_search] > social[c_social]                      not converted
+ * N1       social (no campaign)                                     not converted
+ * A4       email[c_email]                                           not converted
+ * A5       (search 104 days before its conversion: no path)         converts 03-15
+ * N2       (display in 2025-12: outside the window, no path)        not converted
+ * </pre>
+ * A2 also has an open invoice and one issued before its conversion (neither counts); A1 has an
+ * email touch after its conversion (not on its path); A4 has a touch after the run date.
+ * Conversions with a touch: A1, A2, A3 = 3, revenue 600.
+ */
+class AttributionStepTest {
+
+  private static final LocalDate RUN_DATE = LocalDate.parse("2026-03-31");
+
+  @TempDir
+  Path warehouse;
+
+  private final SparkSession spark = SparkTestSession.get();
+
+  @Test
+  void writesPathsPerSubjectWindowWithConversionsAndRevenue() {
+    Fixture f = new Fixture(Map.of());
+    f.run("run-1");
+
+    assertThatDataFrame(f.tables.read("channel_paths")).containsExactlyRowsInAnyOrder(
+        List.of("snapshot_date", "channel_path", "conversions", "non_conversions", "conversion_revenue", "run_id"),
+        List.of(
+            row("2026-03-31", "search", 1, 0, "100", "run-1"),
+            row("2026-03-31", "email > search", 1, 0, "200", "run-1"),
+            row("2026-03-31", "display > email > email", 1, 0, "300", "run-1"),
+            row("2026-03-31", "search > social", 0, 1, "0", "run-1"),
+            row("2026-03-31", "social", 0, 1, "0", "run-1"),
+            row("2026-03-31", "email", 0, 1, "0", "run-1")));
+  }
+
+  /**
+   * Channel-level credit, worked by hand:
+   * first_touch: A1 search, A2 email, A3 display, 1 each with their revenue.
+   * last_touch: A1 search, A2 search, A3 email -> search 2 (100+200), email 1 (300).
+   * linear: A1 search 1; A2 email 1/2, search 1/2; A3 display 1/3, email 2/3
+   *   -> search 1.5 (100+100), email 1/2+2/3 = 1.166667 (100+200), display 0.333333 (100).
+   * time_decay (2^(-age/7)): A2 email 0.25, search 0.5 -> 1/3, 2/3; A3 display 0.25,
+   *   email 0.5 and 1 -> 1/7, 6/7. search 1 + 2/3 = 1.666667 (100 + 133.3333 = 233.3333),
+   *   email 1/3 + 6/7 = 25/21 = 1.190476 (66.6667 + 257.1429 = 323.8095), display 1/7 = 0.142857
+   *   (42.8571); revenue rounds to 599.9999, inside the check's rounding tolerance.
+   * position_based: A1 search 1; A2 email 0.5, search 0.5; A3 display 0.4, email 0.2 + 0.4
+   *   -> search 1.5 (200), email 1.1 (100 + 60 + 120 = 280), display 0.4 (120).
+   * markov (first order, repeats kept) from the six paths:
+   *   start>search 2, start>email 2, start>display 1, start>social 1; search>conv 2,
+   *   search>social 1; email>search 1, email>email 1, email>conv 1, email>null 1;
+   *   display>email 1; social>null 2.
+   *   P(social) = 0, P(search) = 2/3, P(email) = 1/4*2/3 + 1/4*P(email) + 1/4 -> 5/9,
+   *   P(display) = 5/9; P = 2/6*2/3 + 2/6*5/9 + 1/6*5/9 = 1/2.
+   *   Without search: P(email) = 1/3 -> P = 2/6*1/3 + 1/6*1/3 = 1/6, effect 2/3.
+   *   Without email: P = 2/6*2/3 = 2/9, effect 5/9. Without display: 22/54, effect 5/27.
+   *   Without social: unchanged (it only leads to null), effect 0.
+   *   Sum 38/27: search 18/38 = 9/19 -> 27/19 = 1.421053 conversions, 284.2105 revenue;
+   *   email 15/38 -> 1.184211, 236.8421; display 5/38 -> 0.394737, 78.9474; social 0.
+   * social has spend but is on no converted path: 0 in every rule-based model.
+   */
+  @Test
+  void creditsEveryModelAtChannelLevelAsWorkedByHand() {
+    Fixture f = new Fixture(Map.of());
+    StepResult result = f.run("run-1");
+
+    assertThatDataFrame(f.tables.read("attribution").where("campaign_id IS NULL")).containsExactlyRowsInAnyOrder(
+        List.of("model", "channel", "conversions", "revenue", "removal_effect"),
+        List.of(
+            row("first_touch", "search", "1", "100", null),
+            row("first_touch", "email", "1", "200", null),
+            row("first_touch", "display", "1", "300", null),
+            row("first_touch", "social", "0", "0", null),
+            row("last_touch", "search", "2", "300", null),
+            row("last_touch", "email", "1", "300", null),
+            row("last_touch", "display", "0", "0", null),
+            row("last_touch", "social", "0", "0", null),
+            row("linear", "search", "1.5", "200", null),
+            row("linear", "email", "1.166667", "300", null),
+            row("linear", "display", "0.333333", "100", null),
+            row("linear", "social", "0", "0", null),
+            row("time_decay", "search", "1.666667", "233.3333", null),
+            row("time_decay", "email", "1.190476", "323.8095", null),
+            row("time_decay", "display", "0.142857", "42.8571", null),
+            row("time_decay", "social", "0", "0", null),
+            row("position_based", "search", "1.5", "200", null),
+            row("position_based", "email", "1.1", "280", null),
+            row("position_based", "display", "0.4", "120", null),
+            row("position_based", "social", "0", "0", null),
+            row("markov", "search", "1.421053", "284.2105", "0.6666666667"),
+            row("markov", "email", "1.184211", "236.8421", "0.5555555556"),
+            row("markov", "display", "0.394737", "78.9474", "0.1851851852"),
+            row("markov", "social", "0", "0", "0")));
+    assertThat(result.checks()).hasSize(12).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
+  }
+
+  /**
+   * Spend from touch cost, every marketing touch up to the run date (also those outside any
+   * path window; not A4's touch after the run date): search 10 x 4 = 40 (c_search),
+   * email 2 x 5 = 10 (c_email), display 6 x 2 = 12 (c_display), social 5 (c_social) + 5 (none).
+   * first_touch: roas = revenue / spend: search 100/40 = 2.5, email 200/10 = 20, display
+   * 300/12 = 25; cost per conversion = spend / conversions: 40, 10, 12; social null.
+   * markov search: 284.2105/40 = 7.1053, 40/1.421053 = 28.1481 (28.148142...).
+   */
+  @Test
+  void addsSpendRoasAndCostPerConversionFromTouchCost() {
+    Fixture f = new Fixture(Map.of());
+    f.run("run-1");
+
+    Dataset<Row> attribution = f.tables.read("attribution");
+    assertThatDataFrame(attribution.where("model = 'first_touch'")).containsExactlyRowsInAnyOrder(
+        List.of("channel", "campaign_id", "conversions", "revenue", "spend", "roas", "cost_per_conversion"),
+        List.of(
+            row("search", null, "1", "100", "40", "2.5", "40"),
+            row("email", null, "1", "200", "10", "20", "10"),
+            row("display", null, "1", "300", "12", "25", "12"),
+            row("social", null, "0", "0", "10", "0", null),
+            row("search", "c_search", "1", "100", "40", "2.5", "40"),
+            row("email", "c_email", "1", "200", "10", "20", "10"),
+            row("display", "c_display", "1", "300", "12", "25", "12"),
+            row("social", "c_social", "0", "0", "5", "0", null)));
+    assertThatDataFrame(attribution.where("model = 'markov' AND channel = 'search'")).containsExactlyRowsInAnyOrder(
+        List.of("campaign_id", "spend", "roas", "cost_per_conversion"),
+        List.of(row(null, "40", "7.1053", "28.1481")));
+    assertThat(attribution.where("model = 'markov' AND campaign_id IS NOT NULL").count()).isZero();
+  }
+
+  /**
+   * Campaign spend spread over the campaign's days, counted up to 2026-03-31:
+   * c_search 2026-03-01..2026-04-29 (60 days), 600 -> 31 days counted = 310;
+   * c_email 2026-03-31..2026-04-09 (10 days), 100 -> 1 day = 10;
+   * c_display 2026-04-01.. (starts after the run date) -> 0; c_social without dates -> 70 in full.
+   */
+  @Test
+  void campaignSpendIsSpreadOverCampaignDaysUpToTheRunDate() {
+    Fixture f = new Fixture(Map.of("journey.attribution.spend-source", "campaign_spend"));
+    f.campaigns(List.of(
+        campaign("c_search", "search", "2026-03-01", "2026-04-29", "600"),
+        campaign("c_email", "email", "2026-03-31", "2026-04-09", "100"),
+        campaign("c_display", "display", "2026-04-01", "2026-04-30", "90"),
+        campaign("c_social", "social", null, null, "70")));
+    f.run("run-1");
+
+    assertThatDataFrame(f.tables.read("attribution").where("model = 'linear'")).containsExactlyRowsInAnyOrder(
+        List.of("channel", "campaign_id", "spend"),
+        List.of(
+            row("search", null, "310"), row("email", null, "10"), row("display", null, "0"), row("social", null, "70"),
+            row("search", "c_search", "310"), row("email", "c_email", "10"), row("display", "c_display", "0"),
+            row("social", "c_social", "70")));
+  }
+
+  /**
+   * collapse-repeats = true: A3's email > email becomes one email touch (the first, age 7d),
+   * so its path is display > email; time_decay 0.25 : 0.5 -> display 1/3, email 2/3, and linear
+   * gives each 1/2. Time decay: email = A2 1/3 + A3 2/3 = 1, display 1/3 = 0.333333.
+   */
+  @Test
+  void collapsingRepeatsMergesConsecutiveTouchesOfOneChannel() {
+    Fixture f = new Fixture(Map.of("journey.attribution.collapse-repeats", "true"));
+    f.run("run-1");
+
+    assertThat(f.tables.read("channel_paths").where("channel_path LIKE 'display%'").first().<String>getAs("channel_path"))
+        .isEqualTo("display > email");
+    assertThatDataFrame(f.tables.read("attribution")
+        .where("campaign_id IS NULL AND channel = 'display' AND model IN ('linear', 'time_decay')"))
+        .containsExactlyRowsInAnyOrder(List.of("model", "conversions", "revenue"),
+            List.of(row("linear", "0.5", "150"), row("time_decay", "0.333333", "100")));
+  }
+
+  /**
+   * Order 2: states are the last two channels. From A3's path display > email > email:
+   * (start) > display > "display > email" > "email > email" > (conversion).
+   */
+  @Test
+  void secondOrderChainUsesPairsOfChannelsAsStates() {
+    Fixture f = new Fixture(Map.of("journey.attribution.markov.order", "2"));
+    f.run("run-1");
+
+    Dataset<Row> transitions = f.tables.read("markov_transitions");
+    assertThatDataFrame(transitions.where("from_state LIKE 'display%' OR from_state = 'email > email'"))
+        .containsExactlyRowsInAnyOrder(List.of("order", "from_state", "to_state", "transitions", "probability"),
+            List.of(
+                row(2, "display", "display > email", 1, "1"),
+                row(2, "display > email", "email > email", 1, "1"),
+                row(2, "email > email", "(conversion)", 1, "1")));
+  }
+
+  @Test
+  void writesFirstOrderTransitionsWithProbabilities() {
+    Fixture f = new Fixture(Map.of());
+    f.run("run-1");
+
+    assertThatDataFrame(f.tables.read("markov_transitions")).containsExactlyRowsInAnyOrder(
+        List.of("snapshot_date", "order", "from_state", "to_state", "transitions", "probability"),
+        List.of(
+            row("2026-03-31", 1, "(start)", "search", 2, "0.3333333333"),
+            row("2026-03-31", 1, "(start)", "email", 2, "0.3333333333"),
+            row("2026-03-31", 1, "(start)", "display", 1, "0.1666666667"),
+            row("2026-03-31", 1, "(start)", "social", 1, "0.1666666667"),
+            row("2026-03-31", 1, "search", "(conversion)", 2, "0.6666666667"),
+            row("2026-03-31", 1, "search", "social", 1, "0.3333333333"),
+            row("2026-03-31", 1, "email", "search", 1, "0.25"),
+            row("2026-03-31", 1, "email", "email", 1, "0.25"),
+            row("2026-03-31", 1, "email", "(conversion)", 1, "0.25"),
+            row("2026-03-31", 1, "email", "(null)", 1, "0.25"),
+            row("2026-03-31", 1, "display", "email", 1, "1"),
+            row("2026-03-31", 1, "social", "(null)", 2, "1")));
+  }
+
+  @Test
+  void rerunOfTheSameInputGivesIdenticalRowsAndChangesNoTable() {
+    Fixture f = new Fixture(Map.of());
+    StepResult first = f.run("run-1");
+    List<String> before = snapshot(f.tables);
+    StepResult second = f.run("run-2");
+
+    assertThat(snapshot(f.tables)).isEqualTo(before);
+    assertThat(first.writes()).allMatch(WriteResult::changed);
+    assertThat(second.writes()).noneMatch(WriteResult::changed);
+    assertThat(second.writes()).extracting(WriteResult::version)
+        .isEqualTo(first.writes().stream().map(WriteResult::version).toList());
+  }
+
+  @Test
+  void positionWeightsThatDoNotAddUpToHundredFailNamingTheKey() {
+    assertThatThrownBy(() -> JobConfig.load(null, Map.of("journey.attribution.position-weights.first", "50")))
+        .isInstanceOf(InvalidConfigException.class)
+        .hasMessageContaining("journey.attribution.position-weights")
+        .hasMessageContaining("100");
+  }
+
+  private static List<String> snapshot(TableStore tables) {
+    List<String> rows = new ArrayList<>();
+    for (String table : List.of("channel_paths", "attribution", "markov_transitions")) {
+      tables.read(table).drop("run_id").collectAsList().forEach(r -> rows.add(table + " " + r));
+    }
+    rows.sort(String::compareTo);
+    return rows;
+  }
+
+  private static Row campaign(String id, String channel, String start, String end, String spend) {
+    return RowFactory.create(id, id, channel, start == null ? null : Date.valueOf(start), end == null ? null : Date.valueOf(end),
+        new BigDecimal(spend), "USD", new BigDecimal(spend), Date.valueOf(RUN_DATE), "campaigns.csv", "fixture");
+  }
+
+  private static Row invoice(String id, String account, String amount, String status, String issuedAt) {
+    Timestamp issued = Timestamp.from(Instant.parse(issuedAt));
+    return RowFactory.create(id, account, new BigDecimal(amount), "USD", new BigDecimal(amount), status, issued,
+        status.equals("paid") ? issued : null, null, null, issued, Date.valueOf(RUN_DATE), "invoices.csv", "fixture");
+  }
+
+  private final class Fixture {
+    final TableStore tables = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("attribution"));
+    final TableStore staging = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("attribution_staging"));
+    final JobConfig config;
+
+    Fixture(Map<String, String> overrides) {
+      config = JobConfig.load(null, overrides);
+      tables.replace(Touchpoints.SPEC, touchpoints()
+          .add("A1", "search_ad_click", "2026-03-01T00:00:00Z").channel("search").campaign("c_search").cost("10")
+          .add("A1", "became_customer", "2026-03-08T00:00:00Z")
+          .add("A1", "email_click", "2026-03-20T00:00:00Z").channel("email").campaign("c_email").cost("2")
+          .add("A2", "email_click", "2026-03-10T00:00:00Z").channel("email").campaign("c_email").cost("2")
+          .add("A2", "ad_click", "2026-03-17T00:00:00Z").channel("search").campaign("c_search").cost("10")
+          .add("A2", "became_customer", "2026-03-24T00:00:00Z")
+          .add("A3", "impression", "2026-03-06T00:00:00Z").channel("display").campaign("c_display").cost("6")
+          .add("A3", "email_open", "2026-03-13T00:00:00Z").channel("email").campaign("c_email").cost("2")
+          .add("A3", "email_click", "2026-03-20T00:00:00Z").channel("email").campaign("c_email").cost("2")
+          .add("A3", "became_customer", "2026-03-20T00:00:00Z")
+          .add("email:p1", "ad_click", "2026-03-02T00:00:00Z").channel("search").campaign("c_search").cost("10")
+          .add("email:p1", "ad_click", "2026-03-03T00:00:00Z").channel("social").campaign("c_social").cost("5")
+          .add("anon:n1", "ad_click", "2026-03-05T00:00:00Z").channel("social").cost("5")
+          .add("A4", "email_open", "2026-03-25T00:00:00Z").channel("email").campaign("c_email").cost("2")
+          .add("A4", "email_open", "2026-04-02T00:00:00Z").channel("email").campaign("c_email").cost("100")
+          .add("A4", "login", "2026-03-26T00:00:00Z")
+          .add("A5", "ad_click", "2025-12-01T00:00:00Z").channel("search").campaign("c_search").cost("10")
+          .add("A5", "became_customer", "2026-03-15T00:00:00Z")
+          .add("anon:n2", "impression", "2025-12-01T00:00:00Z").channel("display").campaign("c_display").cost("6")
+          .done().toDataFrame(spark));
+      staging.replace(Silver.INVOICES, spark.createDataFrame(List.of(
+          invoice("i1", "A1", "100", "paid", "2026-03-08T00:00:00Z"),
+          invoice("i2", "A2", "200", "paid", "2026-03-25T09:00:00Z"),
+          invoice("i3", "A2", "999", "open", "2026-03-26T00:00:00Z"),
+          invoice("i4", "A2", "50", "paid", "2026-03-01T00:00:00Z"),
+          invoice("i5", "A3", "300", "paid", "2026-03-20T12:00:00Z"),
+          invoice("i6", "A5", "70", "paid", "2026-03-15T00:00:00Z")), Silver.INVOICES.schema()));
+    }
+
+    void campaigns(List<Row> rows) {
+      staging.replace(Silver.CAMPAIGNS, spark.createDataFrame(rows, Silver.CAMPAIGNS.schema()));
+    }
+
+    StepResult run(String runId) {
+      return new AttributionStep().run(new RunContext(spark, config, runId, RUN_DATE, RunMode.NIGHTLY, tables, staging));
+    }
+  }
+}
