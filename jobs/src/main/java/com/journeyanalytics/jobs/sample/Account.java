@@ -81,7 +81,7 @@ final class Account {
   Account(long seed, int index, long historyStartDay, long endDay) {
     SplittableRandom r = Seeds.random(seed, 1, index);
     this.index = index;
-    this.id = String.format("A%07d", index);
+    this.id = accountId(index);
     String prefix = Seeds.pick(r, PREFIX);
     String suffix = Seeds.pick(r, SUFFIX);
     // Some names carry a comma so the CSV writers' quoting gets exercised.
@@ -222,6 +222,12 @@ final class Account {
 
   private int paidPlanGuess() {
     return segment.equals("SMB") ? 0 : segment.equals("MidMarket") ? 1 : 2;
+  }
+
+  /** A0000042: zero-padded so ids sort like indexes. */
+  static String accountId(int index) {
+    String digits = Integer.toString(index);
+    return "A" + "0000000".substring(Math.min(7, digits.length())) + digits;
   }
 
   static long timeOfDay(SplittableRandom r) {

@@ -46,6 +46,7 @@ final class SampleWorld {
   private static final String[] UTM_MEDIUM = {"email", "cpc", "paid_social", "social", "display", "webinar",
       "event", "referral", "organic", "affiliate"};
   private static final int CAMPAIGNS_PER_CHANNEL = 6;
+  private static final String[] PROSPECT_DOMAINS = {"nimbus", "orbit", "harbor", "maple", "vertex"};
 
   private final long seed;
   private final int accounts;
@@ -94,11 +95,19 @@ final class SampleWorld {
       }
     }
     for (int i = 0; i < accounts; i++) {
-      Account a = new Account(seed, i, historyStartDay, endDay);
-      writeAccount(a, day, out);
-      writeProspect(i, day, out);
-      writeVisitor(i, day, out);
+      writeIndex(i, day, out);
     }
+  }
+
+  /** Everything of one index for one export day: the account i, prospect i and visitor i. */
+  void writeIndex(int i, long day, Out out) {
+    writeAccount(account(i), day, out);
+    writeProspect(i, day, out);
+    writeVisitor(i, day, out);
+  }
+
+  Account account(int i) {
+    return new Account(seed, i, historyStartDay, endDay);
   }
 
   /** Immutable records (events, touches, surveys) of days [from, day] go into this day's export. */
@@ -193,7 +202,7 @@ final class SampleWorld {
     for (int k = 0; k < a.contactEmail.length; k++) {
       if (t >= a.contactKnownDay(k)) {
         SplittableRandom r = Seeds.random(seed, 5, a.index, t, k);
-        if (r.nextDouble() < 0.04) {
+        if (r.nextDouble() < 0.03) {
           touchBundle(r, prefix + "c" + k + "-" + t, a.contactEmail[k], t, out);
         }
       }
@@ -208,15 +217,19 @@ final class SampleWorld {
     }
     long lead = historyStartDay + p.nextLong(endDay - historyStartDay + 1);
     boolean anonymous = p.nextDouble() < 0.4;
-    String anonymousId = "anon-" + Long.toHexString(p.nextLong());
     long knownDay = anonymous ? lead + 1 + p.nextInt(10) : lead;
-    long formAt = knownDay * DAY + Account.timeOfDay(p);
     long lastDay = knownDay + 30 + p.nextInt(270);
+    long lo = Math.max(from(day, lead), lead);
+    long hi = Math.min(day, lastDay);
+    if (lo > hi) {
+      return;
+    }
+    String anonymousId = "anon-" + Long.toHexString(p.nextLong());
+    long formAt = knownDay * DAY + Account.timeOfDay(p);
     String email = Seeds.pick(p, Account.FIRST) + "." + Seeds.pick(p, Account.LAST) + "@"
-        + Seeds.pick(p, new String[] {"nimbus", "orbit", "harbor", "maple", "vertex"}) + "-"
-        + Integer.toString(i, 36) + ".net";
+        + Seeds.pick(p, PROSPECT_DOMAINS) + "-" + Integer.toString(i, 36) + ".net";
     String prefix = "TCH-P" + i + "-";
-    for (long t = Math.max(from(day, lead), lead); t <= Math.min(day, lastDay); t++) {
+    for (long t = lo; t <= hi; t++) {
       if (anonymous && t < knownDay) {
         anonymousVisits(Seeds.random(seed, 5, -1 - i, t, 9), prefix + "a-" + t, anonymousId, t, t == lead, out);
       } else if (anonymous && t == knownDay) {
@@ -376,7 +389,7 @@ final class SampleWorld {
       return;
     }
     SplittableRandom r = Seeds.random(seed, 4, a.index, t);
-    double sessionRate = Math.min(0.9, 0.22 * a.engagement);
+    double sessionRate = Math.min(0.9, 0.14 * a.engagement);
     int sessions = r.nextDouble() < sessionRate ? (r.nextDouble() < 0.25 ? 2 : 1) : 0;
     for (int s = 0; s < sessions; s++) {
       long at = t * DAY + Account.timeOfDay(r);
@@ -482,7 +495,8 @@ final class SampleWorld {
 
   /** Monthly invoices of one paying period (conversion to churn), each exported on every day it changes. */
   private void writeInvoices(Account a, int period, long start, long end, long day, Out out) {
-    if (start < 0 || start / DAY > day) {
+    // The last change of an invoice comes at most 30 days after it was issued (a refund).
+    if (start < 0 || start / DAY > day || (end >= 0 && end / DAY + 32 < day)) {
       return;
     }
     LocalDate startDate = LocalDate.ofEpochDay(start / DAY);
