@@ -30,7 +30,7 @@ for arg in "$@"; do
     exit 0
   fi
 done
-[[ $# -gt 0 ]] || { usage >&2; die "--out is required"; }
+[[ $# -gt 0 ]] || die "--out is required (see --help)"
 
 journey_ensure_built
 # The generator prints its own one-line reason and exits 2 (bad usage) or 1 (failure).
