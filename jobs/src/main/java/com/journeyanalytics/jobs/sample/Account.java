@@ -2,6 +2,7 @@ package com.journeyanalytics.jobs.sample;
 
 import static com.journeyanalytics.jobs.sample.Times.DAY;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
@@ -217,7 +218,7 @@ final class Account {
     stages[n] = outcome;
     at[n++] = t;
     long amount = annualPriceCents(paidPlanGuess(), seats, currency) * (firstStage == 0 ? 1 : 1 + r.nextInt(2));
-    return new Opportunity(oppId, java.util.Arrays.copyOf(stages, n), java.util.Arrays.copyOf(at, n), amount);
+    return new Opportunity(oppId, Arrays.copyOf(stages, n), Arrays.copyOf(at, n), amount);
   }
 
   private int paidPlanGuess() {

@@ -20,7 +20,15 @@ final class DirtCounts {
     return counts.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
   }
 
-  Map<SampleDataset, Map<DirtKind, Long>> byDataset() {
-    return counts;
+  /** "accounts 12, events 40": where one kind of dirt went. */
+  String breakdown(DirtKind kind) {
+    StringBuilder b = new StringBuilder();
+    counts.forEach((dataset, kinds) -> {
+      Long n = kinds.get(kind);
+      if (n != null) {
+        b.append(b.length() == 0 ? "" : ", ").append(dataset.datasetName()).append(' ').append(n);
+      }
+    });
+    return b.toString();
   }
 }

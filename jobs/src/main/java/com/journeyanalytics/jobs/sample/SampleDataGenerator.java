@@ -151,8 +151,9 @@ public final class SampleDataGenerator {
     s.rows().forEach((d, n) -> out.printf(Locale.ROOT, "  %-28s %,d%n", d.source() + "/" + d.datasetName(), n));
     out.println("generate-sample-data: deliberate dirt injected (rows):");
     for (DirtKind kind : DirtKind.values()) {
-      out.printf(Locale.ROOT, "  %-22s %,8d  %s%n", kind.name().toLowerCase(Locale.ROOT), s.dirt().total(kind),
-          kind.description);
+      long n = s.dirt().total(kind);
+      out.printf(Locale.ROOT, "  %-22s %,8d  %s%s%n", kind.name().toLowerCase(Locale.ROOT), n, kind.description,
+          n == 0 ? "" : " (" + s.dirt().breakdown(kind) + ")");
     }
     out.printf(Locale.ROOT, "  %-22s %,8d%n", "total", s.dirt().total());
   }

@@ -82,10 +82,6 @@ final class SampleWorld {
     }
   }
 
-  long historyStartDay() {
-    return historyStartDay;
-  }
-
   void writeDay(long day, Out out) {
     for (Campaign c : campaigns) {
       if (c.startDay() <= day) {

@@ -16,7 +16,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -28,6 +30,7 @@ import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
 import org.apache.spark.sql.Dataset;
@@ -115,7 +118,7 @@ class SampleDataGeneratorTest {
   }
 
   @Test
-  void defaultRateInjectsEveryKindOfDirtAndRateZeroNone() {
+  void defaultRateInjectsDirtAndRateZeroNone() {
     assertThat(dirtySummary.dirt().total()).isGreaterThan(0);
     assertThat(dirtySummary.dirt().total(DirtKind.MIXED_OFFSET)).isGreaterThan(0);
     assertThat(cleanSummary.dirt().total()).isZero();
@@ -160,13 +163,13 @@ class SampleDataGeneratorTest {
     SampleWorld world = new SampleWorld(42, 30, END.toEpochDay() - 2, END.toEpochDay());
     for (String day : DAYS) {
       long endOfDay = (LocalDate.parse(day).toEpochDay() + 1) * Times.DAY;
-      Set<String> expected = java.util.stream.IntStream.range(0, 30).mapToObj(world::account)
+      Set<String> expected = IntStream.range(0, 30).mapToObj(world::account)
           .filter(a -> a.createdAt < endOfDay).map(a -> a.id).collect(Collectors.toSet());
       assertThat(rows(clean, SampleDataset.ACCOUNTS, day).stream().map(r -> r[0]))
           .as(day).containsExactlyInAnyOrderElementsOf(expected);
     }
     SampleWorld probe = new SampleWorld(42, 5000, END.toEpochDay() - 2, END.toEpochDay());
-    int createdOnLastDay = java.util.stream.IntStream.range(0, 5000)
+    int createdOnLastDay = IntStream.range(0, 5000)
         .filter(i -> probe.account(i).createdAt / Times.DAY == END.toEpochDay()).findFirst().orElseThrow();
     assertThat(snapshotRows(probe, createdOnLastDay, END.toEpochDay() - 1)).isEmpty();
     assertThat(snapshotRows(probe, createdOnLastDay, END.toEpochDay())).hasSize(1);
@@ -235,7 +238,7 @@ class SampleDataGeneratorTest {
   void reactivatedAccountGetsTheNewConversionAndLosesItsChurn() {
     long firstDay = END.toEpochDay() - 364;
     SampleWorld world = new SampleWorld(42, 5000, firstDay, END.toEpochDay());
-    int index = java.util.stream.IntStream.range(0, 5000)
+    int index = IntStream.range(0, 5000)
         .filter(i -> world.account(i).conv2 / Times.DAY > firstDay)
         .findFirst().orElseThrow();
     Account a = world.account(index);
@@ -252,6 +255,19 @@ class SampleDataGeneratorTest {
     assertThat(after[d.column("converted_at")]).isEqualTo(Times.utc(a.conv2));
     assertThat(after[d.column("updated_at")]).isEqualTo(Times.utc(a.conv2));
     assertThat(after[d.column("plan")]).isNotEqualTo("free");
+  }
+
+  @Test
+  void timestampsRenderTheSameInstantInEveryStyle() {
+    long t = Instant.parse("2024-02-29T23:30:05Z").getEpochSecond();
+    assertThat(Times.utc(t)).isEqualTo("2024-02-29T23:30:05Z");
+    assertThat(Times.withOffset(t, 1)).isEqualTo("2024-03-01T00:30:05+01:00");
+    assertThat(Times.withOffset(t, -5)).isEqualTo("2024-02-29T18:30:05-05:00");
+    assertThat(Times.noOffset(t)).isEqualTo("2024-02-29T23:30:05");
+    for (long s = -86_400L * 800; s < 86_400L * 30_000; s += 7_654_321L) {
+      assertThat(Times.utc(s)).isEqualTo(Instant.ofEpochSecond(s).toString());
+      assertThat(OffsetDateTime.parse(Times.withOffset(s, -5)).toEpochSecond()).isEqualTo(s);
+    }
   }
 
   @Test
