@@ -71,7 +71,22 @@ public final class JourneyJob {
         return 1;
       }
     }
+    LOG.info("done: {} run(s), peak memory {} MiB", options.runDates().size(), peakResidentMebibytes());
     return 0;
+  }
+
+  /** The process's peak resident set (Linux VmHWM), for the benchmark; -1 where /proc is absent. */
+  static long peakResidentMebibytes() {
+    try {
+      for (String line : java.nio.file.Files.readAllLines(java.nio.file.Paths.get("/proc/self/status"))) {
+        if (line.startsWith("VmHWM:")) {
+          return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+    return -1;
   }
 
   static List<Step> steps() {
@@ -83,6 +98,15 @@ public final class JourneyJob {
     sparkConf.putAll(options.sparkConf());
     // spark-submit sets spark.master; run-local.sh and tests do not.
     String master = System.getProperty("spark.master") == null ? config.localMaster() : null;
+    if (master != null && master.startsWith("local")) {
+      // A local run needs no network interface but loopback.
+      sparkConf.putIfAbsent("spark.driver.bindAddress", "127.0.0.1");
+      sparkConf.putIfAbsent("spark.driver.host", "127.0.0.1");
+      // One machine: a few shuffle partitions per core instead of the cluster default of 200.
+      String partitions = String.valueOf(4 * Runtime.getRuntime().availableProcessors());
+      sparkConf.putIfAbsent("spark.sql.shuffle.partitions", partitions);
+      sparkConf.putIfAbsent("spark.databricks.delta.snapshotPartitions", partitions);
+    }
     SparkSession spark = SparkSessions.getOrCreate(new SessionSettings(
         "customer-journey-analytics", master, TableStore.qualifyLocal(config.warehouse()), config.metastoreUris(),
         config.derbyMetastorePath(), sparkConf));

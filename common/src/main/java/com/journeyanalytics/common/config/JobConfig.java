@@ -90,7 +90,7 @@ public record JobConfig(
         currency,
         Map.copyOf(fx),
         j.intBetween("future-tolerance-days", 0, 365),
-        Map.copyOf(datasets),
+        java.util.Collections.unmodifiableMap(datasets),
         QualitySettings.from(j.section("quality")),
         StageModel.from(j.section("stages")),
         JourneySettings.from(j.section("journeys")),

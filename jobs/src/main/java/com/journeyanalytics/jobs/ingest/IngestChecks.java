@@ -5,6 +5,7 @@ import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.quality.QualityCheck.Status;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /** The data-quality verdicts of one dataset's ingestion, from its counts and the thresholds. */
 public final class IngestChecks {
@@ -12,27 +13,33 @@ public final class IngestChecks {
   private IngestChecks() {}
 
   /** Counts of one dataset in one run. */
-  public record Counts(long input, long quarantined, long incomplete, long unknownEnumValues, long accepted) {
+  public record Counts(long input, long quarantined, long unknownEnumValues, long accepted) {
     public long duplicatesRemoved() {
       return input - quarantined - accepted;
     }
   }
 
-  public static List<QualityCheck> evaluate(
-      String dataset, Counts counts, QualitySettings q, List<Long> volumeHistory, boolean volumeComparable) {
+  /**
+   * {@code completeness}: per required column, the share (0..1) of input rows where it is present
+   * and parseable, as Deequ measured it.
+   */
+  public static List<QualityCheck> evaluate(String dataset, Counts counts, Map<String, Double> completeness,
+      QualitySettings q, List<Long> volumeHistory, boolean volumeComparable) {
     List<QualityCheck> checks = new ArrayList<>();
     boolean enough = counts.input() >= q.minRows();
     String skipped = "skipped: " + counts.input() + " input rows, fewer than the minimum of " + q.minRows();
 
-    double complete = percent(counts.input() - counts.incomplete(), counts.input(), 100.0);
-    checks.add(!enough
-        ? QualityCheck.pass(dataset, "completeness", complete, q.completenessFailBelowPercent(), skipped)
-        : new QualityCheck(dataset, "completeness",
-            complete < q.completenessFailBelowPercent() ? Status.FAIL
-                : complete < q.completenessWarnBelowPercent() ? Status.WARN : Status.PASS,
-            complete, complete < q.completenessWarnBelowPercent() ? q.completenessFailBelowPercent() : q.completenessWarnBelowPercent(),
-            String.format("%.2f%% of input rows have every required column (%d of %d)",
-                complete, counts.input() - counts.incomplete(), counts.input())));
+    completeness.forEach((column, share) -> {
+      double complete = share == null ? 100.0 : Math.round(share * 10000.0) / 100.0;
+      String check = "completeness:" + column;
+      checks.add(!enough
+          ? QualityCheck.pass(dataset, check, complete, q.completenessFailBelowPercent(), skipped)
+          : new QualityCheck(dataset, check,
+              complete < q.completenessFailBelowPercent() ? Status.FAIL
+                  : complete < q.completenessWarnBelowPercent() ? Status.WARN : Status.PASS,
+              complete, complete < q.completenessWarnBelowPercent() ? q.completenessFailBelowPercent() : q.completenessWarnBelowPercent(),
+              String.format("%.2f%% of %d input rows have a usable %s", complete, counts.input(), column)));
+    });
 
     double quarantineRate = percent(counts.quarantined(), counts.input(), 0.0);
     checks.add(!enough

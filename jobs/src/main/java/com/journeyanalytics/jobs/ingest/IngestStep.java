@@ -63,12 +63,11 @@ public final class IngestStep implements Step {
     Map<String, Long> quarantined = new TreeMap<>();
     Map<String, Long> output = new TreeMap<>();
     List<String> errors = new ArrayList<>();
-    Map<String, List<Long>> history = VolumeHistory.inputRowsBefore(ctx.tables(), ctx.runDate(),
-        ctx.config().quality().volumeHistoryRuns());
+    DeequMetrics metrics = new DeequMetrics(ctx.spark(), ctx.tables().warehouse());
     for (DatasetConfig dataset : ctx.config().datasets().values()) {
       long started = System.nanoTime();
       try {
-        DatasetOutcome outcome = ingest(ctx, dataset, history.getOrDefault(dataset.name(), List.of()));
+        DatasetOutcome outcome = ingest(ctx, dataset, metrics);
         writes.addAll(outcome.writes());
         checks.addAll(outcome.checks());
         if (outcome.counts() != null) {
@@ -95,7 +94,7 @@ public final class IngestStep implements Step {
 
   private record DatasetOutcome(List<WriteResult> writes, List<QualityCheck> checks, IngestChecks.Counts counts) {}
 
-  private DatasetOutcome ingest(RunContext ctx, DatasetConfig dataset, List<Long> volumeHistory) {
+  private DatasetOutcome ingest(RunContext ctx, DatasetConfig dataset, DeequMetrics metrics) {
     JobConfig config = ctx.config();
     ExportFiles exports = new ExportFiles(ctx.spark().sparkContext().hadoopConfiguration(), config.exports(), dataset.path());
     TreeMap<LocalDate, Path> days = new TreeMap<>(exports.days().headMap(ctx.runDate(), true));
@@ -139,13 +138,17 @@ public final class IngestStep implements Step {
       Row totals = typed.agg(
           count(lit(1)),
           sum(when(size(col(ExportValidation.REASONS)).gt(0), 1).otherwise(0)),
-          sum(when(expr("exists(" + ExportValidation.REASONS
-              + ", r -> r LIKE 'missing required value%' OR r = 'malformed record')"), 1).otherwise(0)),
           sum(col(ExportValidation.UNKNOWN_ENUMS))).first();
       long inputRows = totals.getLong(0);
       long quarantinedRows = inputRows == 0 ? 0 : totals.getLong(1);
-      long incomplete = inputRows == 0 ? 0 : totals.getLong(2);
-      long unknownEnums = inputRows == 0 ? 0 : totals.getLong(3);
+      long unknownEnums = inputRows == 0 ? 0 : totals.getLong(2);
+      boolean comparableDay = ctx.mode() == RunMode.NIGHTLY || ctx.mode() == RunMode.BACKFILL;
+      List<Long> volumeHistory = comparableDay
+          ? metrics.inputSizesBefore(dataset.name(), ctx.runDate(), config.quality().volumeHistoryRuns()) : List.of();
+      Map<String, Double> completeness = inputRows == 0 ? Map.of() : metrics.completeness(typed, requiredColumns(dataset));
+      if (comparableDay) {
+        metrics.recordInputSize(dataset.name(), ctx.runDate(), typed);
+      }
       if (inputRows == 0) {
         checks.set(checks.indexOf(freshness), new QualityCheck(dataset.name(), "freshness", Status.WARN, 0.0, 1.0,
             "the export for " + toRead.keySet() + " holds no rows"));
@@ -176,10 +179,10 @@ public final class IngestStep implements Step {
           // An empty snapshot would wipe the table: it is reported (freshness) and not written.
           writes.add(writeSilver(ctx, dataset, accepted, snapshot));
         }
-        IngestChecks.Counts counts = new IngestChecks.Counts(inputRows, quarantinedRows, incomplete, unknownEnums, acceptedRows);
-        checks.addAll(IngestChecks.evaluate(dataset.name(), counts, config.quality(), volumeHistory,
-            ctx.mode() == RunMode.NIGHTLY || ctx.mode() == RunMode.BACKFILL));
-        checks.add(keyUniqueness(ctx.staging(), dataset));
+        IngestChecks.Counts counts = new IngestChecks.Counts(inputRows, quarantinedRows, unknownEnums, acceptedRows);
+        checks.addAll(IngestChecks.evaluate(dataset.name(), counts, completeness, config.quality(), volumeHistory,
+            comparableDay));
+        checks.add(keyUniqueness(ctx.staging(), dataset, metrics));
         return new DatasetOutcome(writes, checks, counts);
       } finally {
         accepted.unpersist();
@@ -224,14 +227,23 @@ public final class IngestStep implements Step {
   }
 
   /** Uniqueness of the key in the silver table after the merge: a real check of the table, not of our own dedup. */
-  private static QualityCheck keyUniqueness(TableStore staging, DatasetConfig dataset) {
+  private static QualityCheck keyUniqueness(TableStore staging, DatasetConfig dataset, DeequMetrics metrics) {
     String key = dataset.contract().key();
-    Row r = staging.read(dataset.contract().silver().name())
-        .agg(count(lit(1)), expr("count(DISTINCT `" + key + "`)")).first();
-    long rows = r.getLong(0);
-    long distinct = r.getLong(1);
-    return new QualityCheck(dataset.name(), "key_uniqueness", rows == distinct ? Status.PASS : Status.FAIL,
-        (double) (rows - distinct), 0.0, rows - distinct + " duplicate " + key + " values in " + rows + " rows of the cleaned table");
+    double unique = metrics.uniqueness(staging.read(dataset.contract().silver().name()), key);
+    double percent = Math.round(unique * 10000.0) / 100.0;
+    return new QualityCheck(dataset.name(), "key_uniqueness", unique == 1.0 ? Status.PASS : Status.FAIL, percent, 100.0,
+        String.format("%.2f%% of the cleaned table's rows have a %s no other row has", percent, key));
+  }
+
+  /** The typed names of the dataset's required columns (emails are kept as their hash). */
+  private static List<String> requiredColumns(DatasetConfig dataset) {
+    List<String> columns = new ArrayList<>();
+    for (InputContract.Column column : dataset.contract().columns()) {
+      if (column.required()) {
+        columns.add(column.type() == InputContract.Type.EMAIL ? column.name() + "_sha256" : column.name());
+      }
+    }
+    return columns;
   }
 
   private static QualityCheck freshness(DatasetConfig dataset, TreeMap<LocalDate, Path> days, LocalDate runDate, boolean snapshot) {
