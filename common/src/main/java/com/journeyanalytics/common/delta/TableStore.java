@@ -121,7 +121,7 @@ public final class TableStore {
    * content, ignoring run_id, is unchanged. Returns the number of rows the table now holds.
    */
   public WriteResult replace(TableSpec spec, Dataset<Row> rows) {
-    Dataset<Row> conformed = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> conformed = clusteredForWrite(spec, spec.conform(rows)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Fingerprint incoming = fingerprint(conformed);
       if (exists(spec.name()) && incoming.equals(fingerprint(spec.conform(read(spec.name()))))) {
@@ -139,6 +139,17 @@ public final class TableStore {
     } finally {
       conformed.unpersist();
     }
+  }
+
+  /**
+   * A partitioned table's rows grouped by partition value first, so each partition is written as
+   * one file rather than one file per task and partition.
+   */
+  private static Dataset<Row> clusteredForWrite(TableSpec spec, Dataset<Row> rows) {
+    if (spec.partitionColumns().isEmpty()) {
+      return rows;
+    }
+    return rows.repartition(spec.partitionColumns().stream().map(org.apache.spark.sql.functions::col).toArray(Column[]::new));
   }
 
   /**
@@ -167,11 +178,7 @@ public final class TableStore {
             .option("replaceWhere", String.join(" AND ", predicates))
             .save(location(spec.name()));
       } else {
-        conformed.write()
-            .format("delta")
-            .mode("overwrite")
-            .partitionBy(spec.partitionColumns().toArray(new String[0]))
-            .save(location(spec.name()));
+        create(spec, conformed);
       }
       register(spec);
       return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), true);
@@ -188,11 +195,7 @@ public final class TableStore {
   public WriteResult upsert(TableSpec spec, Dataset<Row> rows, String newerCondition) {
     Dataset<Row> conformed = spec.conform(rows);
     if (!exists(spec.name())) {
-      conformed.write()
-          .format("delta")
-          .mode("overwrite")
-          .partitionBy(spec.partitionColumns().toArray(new String[0]))
-          .save(location(spec.name()));
+      create(spec, conformed);
       register(spec);
       return new WriteResult(spec.name(), -1, version(spec.name()), true);
     }
@@ -219,17 +222,13 @@ public final class TableStore {
     return new WriteResult(spec.name(), -1, after, after != before);
   }
 
-  /** Appends rows (conformed to the spec), creating the table on first use. */
-  public WriteResult append(TableSpec spec, Dataset<Row> rows) {
-    Dataset<Row> conformed = spec.conform(rows);
+  /** The table's first write. */
+  private void create(TableSpec spec, Dataset<Row> conformed) {
     conformed.write()
         .format("delta")
-        .mode("append")
-        .option("mergeSchema", "true")
+        .mode("overwrite")
         .partitionBy(spec.partitionColumns().toArray(new String[0]))
         .save(location(spec.name()));
-    register(spec);
-    return new WriteResult(spec.name(), -1, version(spec.name()), true);
   }
 
   /**
