@@ -12,7 +12,8 @@ Usage: scripts/run-local.sh [--run-date YYYY-MM-DD] [--mode nightly|backfill|ful
 Runs the job with an embedded Spark. Defaults come from conf/reference.conf:
 exports data/exports, warehouse data/warehouse (relative to the current directory).
 Environment: JOURNEY_EXPORTS, JOURNEY_WAREHOUSE, JOURNEY_CONF, JOURNEY_DRIVER_MEMORY (default 6g).
-Exit status: 0 success, 1 the run failed (pipeline_runs says why), 2 bad usage or configuration.
+Exit status: 0 success, 1 the run failed (pipeline_runs says why), 2 bad usage or configuration,
+3 another run holds the lock (<warehouse>/_journey_run.lock).
 USAGE
   exit 0
 fi

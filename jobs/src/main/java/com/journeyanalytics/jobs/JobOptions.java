@@ -32,7 +32,8 @@ public record JobOptions(
       "  --conf FILE                 HOCON file layered over the defaults (env JOURNEY_CONF)",
       "  --spark-conf KEY=VALUE      Spark or Hadoop setting for the session (repeatable)",
       "  --help                      this text",
-      "Exit status: 0 success, 1 the run failed (see pipeline_runs), 2 bad usage or configuration.");
+      "Exit status: 0 success, 1 the run failed (see pipeline_runs), 2 bad usage or configuration,",
+      "             3 another run holds the lock (<warehouse>/_journey_run.lock).");
 
   /** Thrown for bad usage; exit status 2. */
   public static final class UsageException extends RuntimeException {

@@ -7,14 +7,18 @@ import com.journeyanalytics.common.spark.SparkSessions;
 import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
 import com.journeyanalytics.jobs.attribution.AttributionStep;
 import com.journeyanalytics.jobs.ingest.IngestStep;
+import com.journeyanalytics.jobs.pipeline.MaintenanceStep;
 import com.journeyanalytics.jobs.pipeline.Pipeline;
 import com.journeyanalytics.jobs.pipeline.Pipeline.RunOutcome;
 import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunLock;
+import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -30,7 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The nightly job: parse options, bind the configuration, open the session, run the pipeline
- * for each run date. Exit status 0 success, 1 a run failed, 2 bad usage or configuration.
+ * for each run date under the warehouse's run lock. Exit status 0 success, 1 a run failed, 2 bad
+ * usage or configuration, 3 another run holds the lock.
  */
 public final class JourneyJob {
 
@@ -62,12 +67,36 @@ public final class JourneyJob {
     SparkSession spark = session(config, options);
     TableStore tables = new TableStore(spark, config.warehouse(), config.database());
     TableStore staging = new TableStore(spark, config.warehouse(), config.stagingDatabase());
-    Pipeline pipeline = new Pipeline(steps(), appVersion());
-    for (LocalDate runDate : options.runDates()) {
-      RunContext ctx = new RunContext(spark, config, newRunId(runDate), runDate, options.mode(), tables, staging);
+    String firstRunId = newRunId(options.runDates().get(0));
+    Duration staleAfter = Duration.ofMinutes(config.operations().lockStaleAfterMinutes());
+    try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), tables.warehouse(), firstRunId,
+        staleAfter)) {
+      return runAll(spark, config, options, tables, staging, firstRunId, err);
+    } catch (RunLock.HeldException e) {
+      err.println("journey: " + e.getMessage());
+      return 3;
+    }
+  }
+
+  private static int runAll(SparkSession spark, JobConfig config, JobOptions options, TableStore tables,
+      TableStore staging, String firstRunId, PrintStream err) {
+    Pipeline pipeline = new Pipeline(steps(options.mode()), appVersion());
+    List<LocalDate> runDates = options.runDates();
+    for (LocalDate runDate : runDates) {
+      String runId = runDate.equals(runDates.get(0)) ? firstRunId : newRunId(runDate);
+      RunContext ctx = new RunContext(spark, config, runId, runDate, options.mode(), tables, staging);
       RunOutcome outcome = pipeline.run(ctx);
       if (!outcome.succeeded()) {
         err.println("journey: run " + outcome.runId() + " for " + runDate + " failed: " + outcome.error());
+        return 1;
+      }
+    }
+    if (config.operations().maintenanceAfterNightly() && options.mode() != RunMode.MAINTENANCE) {
+      LocalDate last = runDates.get(runDates.size() - 1);
+      RunContext ctx = new RunContext(spark, config, newRunId(last), last, RunMode.MAINTENANCE, tables, staging);
+      RunOutcome outcome = new Pipeline(steps(RunMode.MAINTENANCE), appVersion()).run(ctx);
+      if (!outcome.succeeded()) {
+        err.println("journey: maintenance run " + outcome.runId() + " failed: " + outcome.error());
         return 1;
       }
     }
@@ -89,7 +118,10 @@ public final class JourneyJob {
     return -1;
   }
 
-  static List<Step> steps() {
+  static List<Step> steps(RunMode mode) {
+    if (mode == RunMode.MAINTENANCE) {
+      return List.of(new MaintenanceStep());
+    }
     return List.of(new IngestStep(), new TouchpointStep(), new AttributionStep());
   }
 

@@ -38,6 +38,7 @@ public record JobConfig(
     StageModel stages,
     JourneySettings journeys,
     AttributionSettings attribution,
+    OperationsSettings operations,
     String configSha256) {
 
   public static final String ROOT = "journey";
@@ -95,6 +96,7 @@ public record JobConfig(
         StageModel.from(j.section("stages")),
         JourneySettings.from(j.section("journeys")),
         AttributionSettings.from(j.section("attribution")),
+        OperationsSettings.from(j),
         sha256(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
   }
 

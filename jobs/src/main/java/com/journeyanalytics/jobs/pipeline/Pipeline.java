@@ -8,6 +8,7 @@ import com.journeyanalytics.common.quality.QualityCheck.Status;
 import com.journeyanalytics.common.schema.PipelineTables;
 import java.sql.Date;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,9 @@ public final class Pipeline {
     List<StepResult> results = new ArrayList<>();
     String error = null;
     try {
-      for (Step step : steps) {
+      for (int i = 0; i < steps.size(); i++) {
+        Step step = steps.get(i);
+        LOG.info("step {}/{} {} ...", i + 1, steps.size(), step.name());
         long t0 = System.nanoTime();
         StepResult result;
         try {
@@ -70,12 +73,16 @@ public final class Pipeline {
       LOG.error("run {} failed: {}", ctx.runId(), error, e instanceof StepFailedException || e instanceof DataQualityFailure ? null : e);
     }
     try {
-      writeChecks(ctx, results);
+      // Maintenance checks nothing; it must not replace the day's data-quality results.
+      if (ctx.mode() != RunMode.MAINTENANCE) {
+        writeChecks(ctx, results);
+      }
     } finally {
       writeRun(ctx, started, Instant.now(), error == null ? "succeeded" : "failed", error, results);
     }
     LOG.info("run {} for {} ({}) {}", ctx.runId(), ctx.runDate(), ctx.mode().label(),
         error == null ? "succeeded" : "FAILED: " + error);
+    LOG.info(summary(ctx, results, started));
     return new RunOutcome(ctx.runId(), error == null, error, results);
   }
 
@@ -86,6 +93,23 @@ public final class Pipeline {
           .map(c -> c.dataset() + "/" + c.checkName() + " (" + c.message() + ")")
           .collect(Collectors.joining("; ")));
     }
+  }
+
+  /** The run in one line: rows in and out, quarantined, warnings, duration. */
+  static String summary(RunContext ctx, List<StepResult> results, Instant started) {
+    long in = 0;
+    long out = 0;
+    long quarantined = 0;
+    long warnings = 0;
+    for (StepResult result : results) {
+      in += result.inputRows().values().stream().mapToLong(Long::longValue).sum();
+      quarantined += result.quarantinedRows().values().stream().mapToLong(Long::longValue).sum();
+      out += result.writes().stream().filter(w -> w.rows() >= 0).mapToLong(WriteResult::rows).sum();
+      warnings += result.checks().stream().filter(c -> c.status() == Status.WARN).count();
+    }
+    return String.format("summary run %s (%s, %s): %d rows in, %d rows out, %d quarantined, %d warnings, %d s",
+        ctx.runId(), ctx.mode().label(), ctx.runDate(), in, out, quarantined, warnings,
+        Duration.between(started, Instant.now()).toSeconds());
   }
 
   private static String describe(StepResult result) {
