@@ -193,9 +193,22 @@ public final class TableStore {
    * other than run_id differs, so merging the same rows again changes nothing.
    */
   public WriteResult upsert(TableSpec spec, Dataset<Row> rows, String newerCondition) {
+    return merge(spec, rows, newerCondition, false);
+  }
+
+  /**
+   * Makes the table hold exactly {@code rows}, rewriting only what changed: new keys are
+   * inserted, changed rows updated, rows whose key vanished deleted. Unchanged rows keep their
+   * run_id and their files, so a nightly run touches the partitions it changes and no others.
+   */
+  public WriteResult sync(TableSpec spec, Dataset<Row> rows) {
+    return merge(spec, rows, "true", true);
+  }
+
+  private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition, boolean deleteMissing) {
     Dataset<Row> conformed = spec.conform(rows);
     if (!exists(spec.name())) {
-      create(spec, conformed);
+      create(spec, clusteredForWrite(spec, conformed));
       register(spec);
       return new WriteResult(spec.name(), -1, version(spec.name()), true);
     }
@@ -212,11 +225,14 @@ public final class TableStore {
       }
     }
     String same = sameColumns.isEmpty() ? "true" : String.join(" AND ", sameColumns);
-    DeltaTable.forPath(spark, location(spec.name())).as("t")
+    io.delta.tables.DeltaMergeBuilder merge = DeltaTable.forPath(spark, location(spec.name())).as("t")
         .merge(conformed.as("s"), on)
         .whenMatched("(" + newerCondition + ") AND NOT (" + same + ")").updateAll()
-        .whenNotMatched().insertAll()
-        .execute();
+        .whenNotMatched().insertAll();
+    if (deleteMissing) {
+      merge = merge.whenNotMatchedBySource().delete();
+    }
+    merge.execute();
     register(spec);
     long after = version(spec.name());
     return new WriteResult(spec.name(), -1, after, after != before);

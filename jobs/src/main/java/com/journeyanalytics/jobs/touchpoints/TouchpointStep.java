@@ -13,6 +13,7 @@ import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.common.transforms.StageAssignment;
 import com.journeyanalytics.common.transforms.Timeline;
 import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepResult;
 import com.journeyanalytics.jobs.sql.SqlFiles;
@@ -25,8 +26,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the unified touchpoint table from the silver tables: every activity, resolved to its
- * journey subject, staged and sequenced. It is rebuilt whole each run, so an identity link that
- * appears today re-assigns a visitor's earlier touchpoints (back-stitching) the same night.
+ * journey subject, staged and sequenced. It is recomputed whole each run and synchronised into the
+ * table, so an identity link that appears today re-assigns a visitor's earlier touchpoints
+ * (back-stitching) the same night, while unchanged rows and files stay as they were.
  */
 public final class TouchpointStep implements Step {
 
@@ -43,7 +45,10 @@ public final class TouchpointStep implements Step {
     Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql", Map.of());
     Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
         .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
-    WriteResult written = ctx.tables().replace(Touchpoints.SPEC, touchpoints);
+    // A full refresh rewrites the table; a nightly run merges, rewriting only the files whose rows changed.
+    WriteResult written = ctx.mode() == RunMode.FULL_REFRESH
+        ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
+        : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
     return StepResult.of(List.of(written), identityChecks(ctx, ctx.config().quality()));
   }
 
