@@ -1,0 +1,56 @@
+package com.journeyanalytics.common.config;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Settings of the journey step (section journey.journeys): path table size and the funnels. */
+public record JourneySettings(int topPaths, List<Funnel> funnels) {
+
+  public static final List<String> MODES = List.of("ordered", "strict", "any");
+  public static final List<String> SOURCES = List.of("crm", "marketing", "support", "usage");
+
+  /** A funnel: ordered steps, an order mode, a conversion window from step 1, exclusion activities. */
+  public record Funnel(String name, List<FunnelStep> steps, String mode, int windowDays, List<String> exclusions) {}
+
+  /**
+   * One step: an activity, optionally only from a source, a channel, and under a condition
+   * (same fields and operators as the stage rules). {@code name} is what funnel_steps shows.
+   */
+  public record FunnelStep(String name, String activity, String source, String channel, StageModel.Condition condition) {}
+
+  public static JourneySettings from(ConfigReader s) {
+    int topPaths = s.intBetween("top-paths", 1, 100_000);
+    List<Funnel> funnels = new ArrayList<>();
+    Set<String> names = new HashSet<>();
+    for (ConfigReader f : s.sections("funnels")) {
+      String name = f.nonBlank("name");
+      if (!names.add(name)) {
+        throw f.bad("name", "'" + name + "' names two funnels");
+      }
+      List<FunnelStep> steps = new ArrayList<>();
+      for (ConfigReader step : f.sections("steps")) {
+        steps.add(step(step));
+      }
+      if (steps.isEmpty()) {
+        throw f.bad("steps", "must list at least one step");
+      }
+      funnels.add(new Funnel(name, List.copyOf(steps), f.oneOf("mode", MODES), f.intBetween("window-days", 1, 3650),
+          f.stringList("exclusions")));
+    }
+    return new JourneySettings(topPaths, List.copyOf(funnels));
+  }
+
+  private static FunnelStep step(ConfigReader step) {
+    String activity = step.nonBlank("activity");
+    String source = step.has("source") ? step.oneOf("source", SOURCES) : null;
+    StageModel.Condition condition = null;
+    if (step.has("condition")) {
+      ConfigReader c = step.section("condition");
+      condition = new StageModel.Condition(c.nonBlank("field"), c.oneOf("op", StageModel.Condition.OPS), c.string("value"));
+    }
+    String name = step.has("name") ? step.nonBlank("name") : activity;
+    return new FunnelStep(name, activity, source, step.has("channel") ? step.nonBlank("channel") : null, condition);
+  }
+}
