@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -29,25 +30,26 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>acc-react: churned, then paid again (reactivation);</li>
  *   <li>email:p1, email:p2: prospects; anon:v1 a visitor; anon:v2 a visitor with no stage.</li>
  * </ul>
- * Every expected number below was computed by hand; the arithmetic is in the comments.
+ * Every expected number below was computed by hand; the arithmetic is in the comments. The step
+ * runs once for the class (it is slow on a shared machine); the tests read what it wrote.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class JourneyStepTest {
 
   private static final String RUN_DATE = "2026-03-15";
 
-  @TempDir
-  Path warehouse;
-
   private JourneyTestRun journeys;
+  private StepResult firstRun;
 
-  @BeforeEach
-  void load() {
+  @BeforeAll
+  void loadAndRun(@TempDir Path warehouse) {
     journeys = new JourneyTestRun(warehouse, JobConfig.load(null, Map.of("journey.journeys.top-paths", "3")))
         .account("acc-trial", "SMB", "pro", "NA", "Software", "organic", "2026-01-05T10:00:00Z", null)
         .account("acc-sales", "Enterprise", "enterprise", "EMEA", "Finance", "email", "2026-01-10T12:00:00Z", null)
         .account("acc-churn", "SMB", "starter", "NA", "Retail", "paid_search", "2026-01-03T08:00:00Z", "2026-02-01T08:00:00Z")
         .account("acc-react", "MidMarket", "pro", "APAC", "Software", "organic", "2026-01-01T09:00:00Z", null)
         .load(fixture());
+    firstRun = journeys.run("run-1", RUN_DATE);
   }
 
   static TouchpointFixture fixture() {
@@ -93,8 +95,6 @@ class JourneyStepTest {
 
   @Test
   void stageHistoryHasOneRowPerStayWithItsDuration() {
-    journeys.run("run-1", RUN_DATE);
-
     // Completed stays: exited - entered in days. Current stays run to 2026-03-16T00:00Z, e.g.
     // acc-trial adoption from 01-08T10:00: 23d14h in January + 28 + 15 = 66.5833.
     assertThatDataFrame(table("stage_history")).containsExactlyRowsInAnyOrder(
@@ -135,8 +135,6 @@ class JourneyStepTest {
 
   @Test
   void customerJourneysSummariseEverySubjectWithItsStagePath() {
-    journeys.run("run-1", RUN_DATE);
-
     assertThatDataFrame(table("customer_journeys")).containsExactlyRowsInAnyOrder(
         List.of("customer_key", "customer_kind", "segment", "touchpoints", "first_touch_channel", "current_stage",
             "current_stage_entered_at", "stage_path_text", "is_converted", "days_to_convert", "is_churned",
@@ -162,8 +160,6 @@ class JourneyStepTest {
 
   @Test
   void stageMetricsCountReachedCurrentConversionAndDurations() {
-    journeys.run("run-1", RUN_DATE);
-
     // Subjects with a stage: 7. Furthest stage (churned excluded): the four accounts adoption (6),
     // p1 evaluation (3), p2 and v1 awareness (1); acc-churn and acc-react entered churned.
     // Reached: awareness 7, consideration 5, evaluation 5, purchase..adoption 4, advocacy 0, churned 2.
@@ -198,8 +194,6 @@ class JourneyStepTest {
 
   @Test
   void stageTransitionsCountEveryMoveWithHoursInTheStageLeft() {
-    journeys.run("run-1", RUN_DATE);
-
     // Hours in the stage left; (start) from the first touchpoint (0 here, every first touchpoint
     // enters a stage). evaluation > purchase: 72 (trial), 144 (sales), 48 (churn): median 72,
     // p90 = 72 + 0.8 x 72 = 129.6. purchase > adoption: 48, 24, 24, 24 (react twice): p90 = 24 + 0.7 x 24.
@@ -223,8 +217,6 @@ class JourneyStepTest {
 
   @Test
   void journeyPathsKeepTheTopPathsAndSumTheRestIntoOther() {
-    journeys.run("run-1", RUN_DATE);
-
     // top-paths = 3 over 7 subjects with a path: "awareness" (p2, v1) first, then ties of 1 by path
     // text. (other): trial (4 days), churn (2), react (0): 3 converted, median 2. Shares of 7.
     assertThatDataFrame(table("journey_paths")).containsExactlyRowsInAnyOrder(
@@ -240,8 +232,6 @@ class JourneyStepTest {
 
   @Test
   void defaultFunnelsFollowTrialAndMarketingJourneys() {
-    journeys.run("run-1", RUN_DATE);
-
     // trial-to-adoption: signup by acc-trial and acc-churn; only acc-trial goes on, 24 h, 48 h, 72 h apart.
     // marketing: email_open by acc-sales, p1, p2; clicks, forms and demos 24 h apart by acc-sales and
     // p1; acc-sales becomes a customer 144 h after its demo request.
@@ -262,8 +252,6 @@ class JourneyStepTest {
 
   @Test
   void retentionCohortsCountRetainedAndActiveAccountsPerMonth() {
-    journeys.run("run-1", RUN_DATE);
-
     // Cohort 2026-01: the four accounts. acc-churn churned 02-01T08:00, after the end of January:
     // retained 4, 3, 3. Usage months: trial Jan+Feb, sales Jan, churn Jan, react Jan+Mar.
     assertThatDataFrame(table("retention_cohorts")).containsExactlyRowsInAnyOrder(
@@ -277,8 +265,6 @@ class JourneyStepTest {
 
   @Test
   void lifecycleMonthlyClassifiesAccountsByUsageActivity() {
-    journeys.run("run-1", RUN_DATE);
-
     // Jan: all four new. Feb: trial returning; sales, churn, react dormant. Mar: react resurrecting,
     // trial dormant.
     assertThatDataFrame(table("lifecycle_monthly")).containsExactlyRowsInAnyOrder(
@@ -293,7 +279,7 @@ class JourneyStepTest {
 
   @Test
   void reconciliationChecksAllPass() {
-    StepResult result = journeys.run("run-1", RUN_DATE);
+    StepResult result = firstRun;
 
     assertThat(result.checks()).extracting(QualityCheck::checkName).containsExactlyInAnyOrder(
         "one_row_per_subject", "customers_sum_to_subjects", "first_stage_reached_equals_subjects",
@@ -305,7 +291,7 @@ class JourneyStepTest {
 
   @Test
   void rerunOnTheSameTouchpointsChangesNoTable() {
-    StepResult first = journeys.run("run-1", RUN_DATE);
+    StepResult first = firstRun;
     StepResult second = journeys.run("run-2", RUN_DATE);
 
     assertThat(second.writes()).extracting(WriteResult::changed).containsOnly(false);
