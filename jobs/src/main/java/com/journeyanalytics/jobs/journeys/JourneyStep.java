@@ -62,7 +62,7 @@ public final class JourneyStep implements Step {
     List<WriteResult> writes = new ArrayList<>();
     try {
       view(cache(cached, timeline(tables.read(Touchpoints.SPEC.name()))), "jrn_timeline");
-      view(accounts(ctx.staging().read(Silver.ACCOUNTS.name())), "jrn_accounts");
+      view(accounts(ctx.staging().readOrEmpty(Silver.ACCOUNTS)), "jrn_accounts");
       view(stages(spark, model), "jrn_stages");
 
       Dataset<Row> history = view(cache(cached, sql(spark, "stage_history.sql", Map.of("run_date", runDate))), "jrn_history");
