@@ -1,0 +1,196 @@
+package com.journeyanalytics.jobs.journeys;
+
+import static org.apache.spark.sql.functions.array_contains;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.when;
+
+import com.journeyanalytics.common.config.JourneySettings;
+import com.journeyanalytics.common.config.JourneySettings.Funnel;
+import com.journeyanalytics.common.config.StageModel;
+import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.delta.TableStore.WriteResult;
+import com.journeyanalytics.common.quality.QualityCheck;
+import com.journeyanalytics.common.schema.Silver;
+import com.journeyanalytics.common.schema.Touchpoints;
+import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.Step;
+import com.journeyanalytics.jobs.pipeline.StepResult;
+import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Journeys: stage history, customer journeys, stage metrics and transitions, stage paths, funnels,
+ * retention cohorts and the usage lifecycle, all recomputed from the whole touchpoints table on
+ * every run (so back-stitched touchpoints show up the same night).
+ *
+ * <p>The touchpoints are shuffled by customer once and cached; the per-customer windows and
+ * aggregates in the SQL files run on that partitioning.
+ */
+public final class JourneyStep implements Step {
+
+  private static final StructType STAGES = new StructType()
+      .add("stage", DataTypes.StringType).add("stage_order", DataTypes.IntegerType);
+
+  @Override
+  public String name() {
+    return "journeys";
+  }
+
+  @Override
+  public StepResult run(RunContext ctx) {
+    SparkSession spark = ctx.spark();
+    StageModel model = ctx.config().stages();
+    JourneySettings settings = ctx.config().journeys();
+    LocalDate runDate = ctx.runDate();
+    TableStore tables = ctx.tables();
+    List<Dataset<Row>> cached = new ArrayList<>();
+    List<WriteResult> writes = new ArrayList<>();
+    try {
+      view(cache(cached, timeline(tables.read(Touchpoints.SPEC.name()))), "jrn_timeline");
+      view(accounts(ctx.staging().readOrEmpty(Silver.ACCOUNTS)), "jrn_accounts");
+      view(stages(spark, model), "jrn_stages");
+
+      Dataset<Row> history = view(cache(cached, sql(spark, "stage_history.sql", Map.of("run_date", runDate))), "jrn_history");
+      Dataset<Row> journeys = view(cache(cached,
+          sql(spark, "customer_journeys.sql", Map.of("churn_stage", model.churnStage()))), "jrn_journeys");
+      view(cache(cached, sql(spark, "customer_dimensions.sql", Map.of())), "jrn_dimensions");
+
+      writes.add(tables.replace(JourneyTables.STAGE_HISTORY, withRunId(history, ctx)));
+      writes.add(tables.replace(JourneyTables.CUSTOMER_JOURNEYS, withRunId(journeys, ctx)));
+      writes.add(tables.replace(JourneyTables.STAGE_METRICS, withRunId(
+          sql(spark, "stage_metrics.sql", Map.of("run_date", runDate, "churn_stage", model.churnStage())), ctx)));
+      writes.add(tables.replace(JourneyTables.STAGE_TRANSITIONS, withRunId(
+          sql(spark, "stage_transitions.sql", Map.of("run_date", runDate)), ctx)));
+      writes.add(tables.replace(JourneyTables.JOURNEY_PATHS, withRunId(
+          sql(spark, "journey_paths.sql", Map.of("run_date", runDate, "top_paths", settings.topPaths())), ctx)));
+
+      Dataset<Row> funnelTouches = view(cache(cached,
+          Funnels.funnelTouches(spark.table("jrn_timeline"), settings.funnels())), "jrn_funnel_touches");
+      view(Funnels.definitions(spark, settings.funnels()), "jrn_funnels");
+      view(Funnels.stepNames(spark, settings.funnels()), "jrn_funnel_steps_defined");
+      Dataset<Row> funnelCustomers = view(cache(cached, sql(spark, "funnel_customers.sql", Map.of())),
+          "jrn_funnel_customers");
+      writes.add(tables.replace(JourneyTables.FUNNEL_STEPS, withRunId(
+          sql(spark, "funnel_steps.sql", Map.of("run_date", runDate)), ctx)));
+
+      writes.add(tables.replace(JourneyTables.RETENTION_COHORTS, withRunId(
+          sql(spark, "retention_cohorts.sql", Map.of("run_date", runDate)), ctx)));
+      writes.add(tables.replace(JourneyTables.LIFECYCLE_MONTHLY, withRunId(
+          sql(spark, "lifecycle_monthly.sql", Map.of("run_date", runDate)), ctx)));
+
+      List<QualityCheck> checks = new ArrayList<>(reconcile(tables, model, settings, journeys, funnelTouches,
+          funnelCustomers, runDate));
+      return StepResult.of(writes, checks);
+    } finally {
+      cached.forEach(Dataset::unpersist);
+    }
+  }
+
+  /**
+   * The touchpoints a journey needs, shuffled by customer once, with seq = 1-based position in
+   * the customer's timeline (occurred_at, then touchpoint_id).
+   */
+  static Dataset<Row> timeline(Dataset<Row> touchpoints) {
+    return touchpoints
+        .select("touchpoint_id", "customer_key", "customer_kind", "account_id", "source", "dataset", "activity",
+            "channel", "campaign_id", "stage", "stage_order", "occurred_at", "revenue_impact", "features")
+        .withColumn("seq", row_number()
+            .over(Window.partitionBy("customer_key").orderBy("occurred_at", "touchpoint_id")).cast("bigint"));
+  }
+
+  static Dataset<Row> accounts(Dataset<Row> silverAccounts) {
+    return silverAccounts.select("account_id", "segment", "plan", "region", "industry", "acquisition_channel",
+        "converted_at", "churned_at");
+  }
+
+  static Dataset<Row> stages(SparkSession spark, StageModel model) {
+    List<Row> rows = new ArrayList<>();
+    for (String stage : model.order()) {
+      rows.add(RowFactory.create(stage, model.orderOf(stage)));
+    }
+    return spark.createDataFrame(rows, STAGES);
+  }
+
+  /**
+   * Counts that must agree: subjects once per key; paths and stage metrics cover every subject
+   * with a stage; each funnel's step 1 holds every subject with a step-1 touchpoint but those
+   * left out by an exclusion.
+   */
+  private static List<QualityCheck> reconcile(TableStore tables, StageModel model, JourneySettings settings,
+      Dataset<Row> journeys, Dataset<Row> funnelTouches, Dataset<Row> funnelCustomers, LocalDate runDate) {
+    List<QualityCheck> checks = new ArrayList<>();
+    Row subjects = journeys.agg(
+        count(lit(1)),
+        sum(when(col("current_stage").isNotNull(), 1L).otherwise(0L))).first();
+    long journeyRows = subjects.getLong(0);
+    long withStage = subjects.getLong(1);
+    long distinctTouchSubjects = tables.spark().table("jrn_timeline").select("customer_key").distinct().count();
+    checks.add(QualityCheck.reconcile("customer_journeys", "one_row_per_subject", journeyRows, distinctTouchSubjects,
+        "customer_journeys rows vs distinct customer_key in touchpoints"));
+
+    Dataset<Row> paths = tables.read(JourneyTables.JOURNEY_PATHS.name());
+    checks.add(QualityCheck.reconcile("journey_paths", "customers_sum_to_subjects",
+        sumLong(paths, "customers"), withStage,
+        "journey_paths customers (top paths + (other)) vs customer_journeys rows with a non-empty stage path"));
+
+    String firstStage = model.order().get(0);
+    Dataset<Row> firstReached = tables.read(JourneyTables.STAGE_METRICS.name())
+        .where(col("dimension").equalTo("all").and(col("stage").equalTo(firstStage))
+            .and(col("snapshot_date").equalTo(lit(runDate))));
+    checks.add(QualityCheck.reconcile("stage_metrics", "first_stage_reached_equals_subjects",
+        sumLong(firstReached, "customers_reached"), withStage,
+        "stage_metrics customers_reached of " + firstStage + " (dimension all) vs subjects with any stage"));
+
+    Dataset<Row> steps = tables.read(JourneyTables.FUNNEL_STEPS.name())
+        .where(col("dimension").equalTo("all").and(col("step").equalTo(1)));
+    for (Funnel funnel : settings.funnels()) {
+      long withStepOne = funnelTouches
+          .where(col("funnel").equalTo(funnel.name()).and(array_contains(col("matches"), 1)))
+          .select("customer_key").distinct().count();
+      long excluded = funnelCustomers.where(col("funnel").equalTo(funnel.name()).and(col("is_excluded"))).count();
+      long stepOne = sumLong(steps.where(col("funnel").equalTo(funnel.name())), "customers");
+      checks.add(QualityCheck.reconcile("funnel_steps", "step_1_" + funnel.name(), stepOne, withStepOne - excluded,
+          "funnel " + funnel.name() + " step 1 vs subjects with a step-1 touchpoint minus " + excluded + " excluded"));
+    }
+    return checks;
+  }
+
+  private static long sumLong(Dataset<Row> rows, String column) {
+    Row total = rows.agg(sum(col(column))).first();
+    return total.isNullAt(0) ? 0L : total.getLong(0);
+  }
+
+  private static Dataset<Row> sql(SparkSession spark, String file, Map<String, Object> parameters) {
+    return spark.sql(SqlFiles.load("journeys/" + file), parameters);
+  }
+
+  private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> rows) {
+    Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
+    cached.add(persisted);
+    return persisted;
+  }
+
+  private static Dataset<Row> view(Dataset<Row> rows, String name) {
+    rows.createOrReplaceTempView(name);
+    return rows;
+  }
+
+  private static Dataset<Row> withRunId(Dataset<Row> rows, RunContext ctx) {
+    return rows.withColumn(TableStore.RUN_ID, lit(ctx.runId()));
+  }
+}

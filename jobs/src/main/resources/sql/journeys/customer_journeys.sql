@@ -1,0 +1,61 @@
+-- One row per journey subject: touch summary, stage path and outcome.
+-- Inputs: jrn_timeline, jrn_history (stage_history), jrn_accounts (silver_accounts).
+-- Parameter: :churn_stage.
+WITH timeline AS (
+  SELECT customer_key, customer_kind, account_id, seq, activity, channel, stage, occurred_at, revenue_impact, features
+  FROM jrn_timeline
+),
+
+history AS (
+  SELECT customer_key, stage, stay_number, entered_at FROM jrn_history
+),
+
+accounts AS (
+  SELECT account_id, segment, plan, region, industry, acquisition_channel, converted_at, churned_at FROM jrn_accounts
+),
+
+touch_summary AS (
+  SELECT
+    customer_key,
+    MAX(customer_kind) AS customer_kind,
+    MAX(account_id) AS account_id,
+    MIN(occurred_at) AS first_touch_at,
+    MIN_BY(channel, seq) AS first_touch_channel,
+    MAX(occurred_at) AS last_touch_at,
+    COUNT(*) AS touchpoints,
+    MAX_BY(stage, seq) AS current_stage,
+    COALESCE(SUM(revenue_impact), CAST(0 AS DECIMAL(20, 4))) AS lifetime_revenue,
+    COUNT_IF(activity = 'ticket_opened') AS tickets,
+    MAX_BY(CAST(features['score'] AS INT), IF(activity = 'nps_response' AND features['score'] IS NOT NULL, seq, NULL))
+      AS last_nps_score
+  FROM timeline
+  GROUP BY customer_key
+),
+
+paths AS (
+  SELECT
+    customer_key,
+    transform(array_sort(collect_list(named_struct('stay_number', stay_number, 'stage', stage))), s -> s.stage)
+      AS stage_path,
+    MAX_BY(entered_at, stay_number) AS current_stage_entered_at
+  FROM history
+  GROUP BY customer_key
+)
+
+SELECT
+  t.customer_key, t.customer_kind, t.account_id,
+  a.segment, a.plan, a.region, a.industry, a.acquisition_channel,
+  t.first_touch_at, t.first_touch_channel, t.last_touch_at, t.touchpoints,
+  t.current_stage, p.current_stage_entered_at,
+  COALESCE(p.stage_path, CAST(array() AS ARRAY<STRING>)) AS stage_path,
+  array_join(p.stage_path, ' > ') AS stage_path_text,
+  a.converted_at,
+  CAST(ROUND(CAST(unix_micros(a.converted_at) - unix_micros(t.first_touch_at) AS DECIMAL(20, 0)) / 86400000000, 4)
+    AS DECIMAL(14, 4)) AS days_to_convert,
+  a.converted_at IS NOT NULL AS is_converted,
+  a.churned_at,
+  COALESCE(t.current_stage = :churn_stage, false) AS is_churned,
+  t.lifetime_revenue, t.tickets, t.last_nps_score
+FROM touch_summary t
+LEFT JOIN paths p ON p.customer_key = t.customer_key
+LEFT JOIN accounts a ON t.customer_kind = 'account' AND a.account_id = t.account_id

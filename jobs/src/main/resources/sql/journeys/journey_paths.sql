@@ -1,0 +1,66 @@
+-- The top :top_paths stage paths plus one (other) row; customers sum to every subject with a path.
+-- Input: jrn_journeys. Parameters: :run_date, :top_paths.
+WITH journeys AS (
+  SELECT stage_path_text AS path, size(stage_path) AS path_length, is_converted, days_to_convert
+  FROM jrn_journeys
+  WHERE size(stage_path) > 0
+),
+
+path_counts AS (
+  SELECT path, COUNT(*) AS customers FROM journeys GROUP BY path
+),
+
+ranked AS (
+  SELECT path, CAST(ROW_NUMBER() OVER (ORDER BY customers DESC, path) AS INT) AS path_rank FROM path_counts
+),
+
+labelled AS (
+  SELECT j.*, r.path_rank
+  FROM journeys j
+  INNER JOIN ranked r ON r.path = j.path
+),
+
+top_paths AS (
+  SELECT
+    path, MAX(path_length) AS path_length, path_rank AS rank,
+    COUNT(*) AS customers,
+    COUNT_IF(is_converted) AS converted_customers,
+    PERCENTILE(IF(is_converted, days_to_convert, NULL), 0.5) AS median_days
+  FROM labelled
+  WHERE path_rank <= :top_paths
+  GROUP BY path, path_rank
+),
+
+-- A global aggregate: always exactly one row, with 0 customers when every path is in the top.
+other_paths AS (
+  SELECT
+    '(other)' AS path, CAST(NULL AS INT) AS path_length, CAST(:top_paths + 1 AS INT) AS rank,
+    COUNT(*) AS customers,
+    COUNT_IF(is_converted) AS converted_customers,
+    PERCENTILE(IF(is_converted, days_to_convert, NULL), 0.5) AS median_days
+  FROM labelled
+  WHERE path_rank > :top_paths
+),
+
+all_paths AS (
+  SELECT * FROM top_paths
+  UNION ALL
+  SELECT * FROM other_paths
+),
+
+population AS (
+  SELECT COUNT(*) AS subjects FROM journeys
+)
+
+SELECT
+  CAST(:run_date AS DATE) AS snapshot_date,
+  a.path, a.path_length, a.customers,
+  CAST(ROUND(CAST(a.customers AS DECIMAL(20, 0)) * 100 / CAST(NULLIF(p.subjects, 0) AS DECIMAL(20, 0)), 4)
+    AS DECIMAL(12, 4)) AS share_of_customers,
+  a.converted_customers,
+  CAST(ROUND(CAST(a.converted_customers AS DECIMAL(20, 0)) * 100 / CAST(NULLIF(a.customers, 0) AS DECIMAL(20, 0)), 4)
+    AS DECIMAL(12, 4)) AS conversion_rate,
+  CAST(ROUND(a.median_days, 4) AS DECIMAL(14, 4)) AS median_days_to_convert,
+  a.rank
+FROM all_paths a
+CROSS JOIN population p
