@@ -202,7 +202,14 @@ public final class TableStore {
    * run_id and their files, so a nightly run touches the partitions it changes and no others.
    */
   public WriteResult sync(TableSpec spec, Dataset<Row> rows) {
-    return merge(spec, rows, "true", true);
+    Dataset<Row> source = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long count = source.count();
+      WriteResult merged = merge(spec, source, "true", true);
+      return new WriteResult(merged.table(), count, merged.version(), merged.changed());
+    } finally {
+      source.unpersist();
+    }
   }
 
   private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition, boolean deleteMissing) {
