@@ -36,6 +36,7 @@ public record JobConfig(
     Map<String, DatasetConfig> datasets,
     QualitySettings quality,
     StageModel stages,
+    KpiSettings kpis,
     String configSha256) {
 
   public static final String ROOT = "journey";
@@ -91,6 +92,7 @@ public record JobConfig(
         Map.copyOf(datasets),
         QualitySettings.from(j.section("quality")),
         StageModel.from(j.section("stages")),
+        KpiSettings.from(j.section("kpis")),
         sha256(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
   }
 
