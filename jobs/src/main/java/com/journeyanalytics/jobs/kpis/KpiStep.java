@@ -107,7 +107,7 @@ public final class KpiStep implements Step {
     Map<String, Object> params = new HashMap<>();
     params.put("run_date", runDate);
     params.put("cutoff_at", cutoff(runDate));
-    sql(spark, "periods.sql", params).createOrReplaceTempView("kpi_periods");
+    materialize(sql(spark, "periods.sql", params), "kpi_periods");
 
     Map<String, Object> windows = new HashMap<>(params);
     windows.put("trial_window_days", settings.trialToPaidWindowDays());
@@ -118,13 +118,13 @@ public final class KpiStep implements Step {
     for (String priority : KpiSettings.PRIORITIES) {
       sla.put("sla_" + priority + "_hours", settings.slaHours(priority));
     }
-    sql(spark, "accounts.sql", windows)
-        .unionByName(sql(spark, "marketing.sql", params))
-        .unionByName(sql(spark, "support.sql", sla))
-        .unionByName(sql(spark, "usage.sql", params))
+    materialize(sql(spark, "accounts.sql", windows), "kpi_account_rows")
+        .unionByName(materialize(sql(spark, "marketing.sql", params), "kpi_marketing_rows"))
+        .unionByName(materialize(sql(spark, "support.sql", sla), "kpi_support_rows"))
+        .unionByName(materialize(sql(spark, "usage.sql", params), "kpi_usage_rows"))
         .createOrReplaceTempView("kpi_base_rows");
-    sql(spark, "exact_values.sql", Map.of()).createOrReplaceTempView("kpi_exact_rows");
-    sql(spark, "composite.sql", Map.of()).createOrReplaceTempView("kpi_composite_rows");
+    materialize(sql(spark, "exact_values.sql", Map.of()), "kpi_exact_rows");
+    materialize(sql(spark, "composite.sql", Map.of()), "kpi_composite_rows");
     return KPIS.conform(sql(spark, "kpis.sql", Map.of("run_id", runId)));
   }
 
@@ -164,6 +164,17 @@ public final class KpiStep implements Step {
     List<Row> rows = new ArrayList<>();
     weights.forEach((kpi, weight) -> rows.add(RowFactory.create(kpi, weight)));
     return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * Computes an intermediate result once and registers it under {@code view}. Later queries read
+   * it several times (composite KPIs join the month's KPIs with themselves); without cutting the
+   * lineage here every reference would re-plan all the SQL before it.
+   */
+  private static Dataset<Row> materialize(Dataset<Row> rows, String view) {
+    Dataset<Row> computed = rows.localCheckpoint();
+    computed.createOrReplaceTempView(view);
+    return computed;
   }
 
   private static Dataset<Row> sql(SparkSession spark, String file, Map<String, Object> params) {
