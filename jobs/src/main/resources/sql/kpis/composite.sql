@@ -60,8 +60,12 @@ components AS (
     v.dimension,
     v.dimension_value,
     w.weight,
-    CAST(greatest(0, least(100, CASE WHEN v.kpi = 'nps' THEN (v.exact_value + 100) / 2 ELSE v.exact_value END))
-      AS DECIMAL(20, 12)) AS normalized
+    -- greatest and least skip NULLs, so a null KPI is kept null explicitly.
+    CASE
+      WHEN v.exact_value IS NOT NULL THEN
+        CAST(greatest(0, least(100, CASE WHEN v.kpi = 'nps' THEN (v.exact_value + 100) / 2 ELSE v.exact_value END))
+          AS DECIMAL(20, 12))
+    END AS normalized
   FROM month_values v
   INNER JOIN weights w ON w.kpi = v.kpi
 ),
