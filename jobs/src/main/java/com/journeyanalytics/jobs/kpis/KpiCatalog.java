@@ -1,21 +1,12 @@
 package com.journeyanalytics.jobs.kpis;
 
-import static org.apache.spark.sql.types.DataTypes.StringType;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * Every KPI of the kpis table: its name, unit, breakdowns, grains and formula in words. The step
@@ -147,34 +138,14 @@ public final class KpiCatalog {
     return new Kpi(name, unit, section, dimensions, List.of(MONTH), formula);
   }
 
-  public static Optional<Kpi> find(String name) {
-    return ALL.stream().filter(k -> k.name().equals(name)).findFirst();
-  }
-
-  /** One row per (kpi, unit, period_grain, dimension) the kpis table may hold. */
-  public static Dataset<Row> toDataFrame(SparkSession spark) {
-    StructType schema = new StructType()
-        .add("kpi", StringType)
-        .add("unit", StringType)
-        .add("period_grain", StringType)
-        .add("dimension", StringType);
-    List<Row> rows = new ArrayList<>();
-    for (Kpi kpi : ALL) {
-      for (String grain : kpi.grains()) {
-        for (String dimension : kpi.dimensions()) {
-          rows.add(RowFactory.create(kpi.name(), kpi.unit(), grain, dimension));
-        }
-      }
-    }
-    return spark.createDataFrame(rows, schema);
-  }
-
   /** The text of docs/kpis.md. */
   public static String markdown() {
     StringBuilder md = new StringBuilder();
     md.append("# KPIs\n\n")
-        .append("<!-- Generated from jobs/src/main/java/com/journeyanalytics/jobs/kpis/KpiCatalog.java by\n")
-        .append("     KpiCatalog.main; edit the catalog, not this file (a test fails when it is stale). -->\n\n")
+        .append("<!-- Generated from jobs/src/main/java/com/journeyanalytics/jobs/kpis/KpiCatalog.java: edit the\n")
+        .append("     catalog, not this file, then run (after mvn compile)\n")
+        .append("     java -cp jobs/target/classes com.journeyanalytics.jobs.kpis.KpiCatalog docs/kpis.md\n")
+        .append("     KpiCatalogTest fails while this file is stale. -->\n\n")
         .append("The `kpis` table holds one row per KPI value: `period_grain` (month; day for `dau`),\n")
         .append("`period_start`, `kpi`, `dimension`, `dimension_value`, `value`, `numerator`, `denominator`,\n")
         .append("`unit` and `run_id`. A new KPI adds rows, never columns.\n\n")
@@ -186,8 +157,9 @@ public final class KpiCatalog {
         .append("  for every value of a breakdown seen in the data. A fact whose account is unknown to the CRM\n")
         .append("  (or that has none, e.g. an unresolved ticket) counts under the value `unknown`, so counts by\n")
         .append("  a breakdown add up to `all`.\n")
-        .append("- \"Paying at instant t\": converted_at < t and (churned_at is null or churned_at >= t). A churn\n")
-        .append("  on the first instant of a month means the account is not paying at that month's start.\n")
+        .append("- \"Paying at instant t\": converted_at < t and (churned_at is null or churned_at >= t). An\n")
+        .append("  account churning on the first instant of a month is still paying at that month's start and\n")
+        .append("  churns in that month, so every churn counts in exactly one month.\n")
         .append("- A ratio writes `numerator` and `denominator`; `value` = numerator / denominator (x 100 for\n")
         .append("  percentages) and is null when the denominator is 0, never NaN or infinity. Counts, sums and\n")
         .append("  medians write only `value`.\n")

@@ -101,7 +101,7 @@ public final class KpiStep implements Step {
     inputs.surveys().createOrReplaceTempView("kpi_surveys");
     inputs.events().createOrReplaceTempView("kpi_events");
     inputs.touchpoints().createOrReplaceTempView("kpi_touchpoints");
-    KpiCatalog.toDataFrame(spark).createOrReplaceTempView("kpi_catalog");
+    catalog(spark).createOrReplaceTempView("kpi_catalog");
     journeyScoreWeights(spark, settings.journeyScoreWeights()).createOrReplaceTempView("kpi_journey_score_weights");
 
     Map<String, Object> params = new HashMap<>();
@@ -157,6 +157,24 @@ public final class KpiStep implements Step {
   /** The end of the run date: anything at or after it has not happened yet for this run. */
   static Timestamp cutoff(LocalDate runDate) {
     return Timestamp.from(runDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
+  /** One row per (kpi, unit, period_grain, dimension) of the catalog: what the table may hold. */
+  private static Dataset<Row> catalog(SparkSession spark) {
+    StructType schema = new StructType()
+        .add("kpi", StringType)
+        .add("unit", StringType)
+        .add("period_grain", StringType)
+        .add("dimension", StringType);
+    List<Row> rows = new ArrayList<>();
+    for (KpiCatalog.Kpi kpi : KpiCatalog.ALL) {
+      for (String grain : kpi.grains()) {
+        for (String dimension : kpi.dimensions()) {
+          rows.add(RowFactory.create(kpi.name(), kpi.unit(), grain, dimension));
+        }
+      }
+    }
+    return spark.createDataFrame(rows, schema);
   }
 
   private static Dataset<Row> journeyScoreWeights(SparkSession spark, Map<String, BigDecimal> weights) {
