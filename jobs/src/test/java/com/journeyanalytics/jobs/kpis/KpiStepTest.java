@@ -2,6 +2,7 @@ package com.journeyanalytics.jobs.kpis;
 
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
@@ -98,8 +99,8 @@ class KpiStepTest {
     // Converted up to the run date: a1, a2, a4, a5 (a6 converts after it). Tickets: k1, k2, k3.
     assertThat(firstRun.checks()).extracting(QualityCheck::checkName, QualityCheck::status, QualityCheck::observedValue)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("new_customers_reconcile", QualityCheck.Status.PASS, 4.0),
-            org.assertj.core.groups.Tuple.tuple("tickets_reconcile", QualityCheck.Status.PASS, 3.0));
+            tuple("new_customers_reconcile", QualityCheck.Status.PASS, 4.0),
+            tuple("tickets_reconcile", QualityCheck.Status.PASS, 3.0));
   }
 
   @Test
@@ -123,12 +124,14 @@ class KpiStepTest {
     assertThat(compared.where("total <> value").collectAsList()).isEmpty();
   }
 
+  /** Percentages and nps (a score from -100 to 100) are x 100; ltv_to_cac and journey_score hold rounded parts. */
   @Test
   void ratiosAreRecomputableFromNumeratorAndDenominator() {
     Dataset<Row> ratios = SPARK.sql("""
         SELECT kpi, dimension, dimension_value, period_start, value, numerator, denominator,
           CASE WHEN denominator = 0 THEN NULL
-            ELSE round(numerator * CASE WHEN unit = 'percent' THEN 100 ELSE 1 END / denominator, 4) END AS recomputed
+            ELSE round(numerator * CASE WHEN unit = 'percent' OR kpi = 'nps' THEN 100 ELSE 1 END / denominator, 4)
+          END AS recomputed
         FROM kpi_step_test_kpis
         WHERE denominator IS NOT NULL AND kpi NOT IN ('ltv_to_cac', 'journey_score')
         """).cache();
