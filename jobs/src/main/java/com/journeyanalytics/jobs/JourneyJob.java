@@ -8,6 +8,7 @@ import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
 import com.journeyanalytics.jobs.attribution.AttributionStep;
 import com.journeyanalytics.jobs.ingest.IngestStep;
 import com.journeyanalytics.jobs.journeys.JourneyStep;
+import com.journeyanalytics.jobs.kpis.KpiStep;
 import com.journeyanalytics.jobs.pipeline.MaintenanceStep;
 import com.journeyanalytics.jobs.pipeline.Pipeline;
 import com.journeyanalytics.jobs.pipeline.Pipeline.RunOutcome;
@@ -123,7 +124,7 @@ public final class JourneyJob {
     if (mode == RunMode.MAINTENANCE) {
       return List.of(new MaintenanceStep());
     }
-    return List.of(new IngestStep(), new TouchpointStep(), new JourneyStep(), new AttributionStep());
+    return List.of(new IngestStep(), new TouchpointStep(), new JourneyStep(), new KpiStep(), new AttributionStep());
   }
 
   private static SparkSession session(JobConfig config, JobOptions options) {

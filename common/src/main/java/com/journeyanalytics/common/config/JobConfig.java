@@ -39,6 +39,7 @@ public record JobConfig(
     JourneySettings journeys,
     AttributionSettings attribution,
     OperationsSettings operations,
+    KpiSettings kpis,
     String configSha256) {
 
   public static final String ROOT = "journey";
@@ -97,6 +98,7 @@ public record JobConfig(
         JourneySettings.from(j.section("journeys")),
         AttributionSettings.from(j.section("attribution")),
         OperationsSettings.from(j),
+        KpiSettings.from(j.section("kpis")),
         sha256(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
   }
 

@@ -1,0 +1,201 @@
+package com.journeyanalytics.jobs.kpis;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.StringType;
+
+import com.journeyanalytics.common.config.KpiSettings;
+import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.delta.TableStore.WriteResult;
+import com.journeyanalytics.common.quality.QualityCheck;
+import com.journeyanalytics.common.schema.Silver;
+import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.common.schema.Touchpoints;
+import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.Step;
+import com.journeyanalytics.jobs.pipeline.StepResult;
+import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.math.BigDecimal;
+import java.sql.Timestamp;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Writes the kpis table: every KPI of {@link KpiCatalog} per calendar month (dau also per day),
+ * overall and by its breakdowns, in one narrow table. The computation is the SQL under
+ * {@code sql/kpis/}; see docs/kpis.md for the definitions.
+ */
+public final class KpiStep implements Step {
+
+  private static final DataType NUMBER = DataTypes.createDecimalType(24, 4);
+
+  public static final TableSpec KPIS = TableSpec.table(
+          "kpis",
+          "Journey KPIs, one row per value: per calendar month (dau also per day), overall (dimension all) and"
+              + " by breakdown. Definitions: docs/kpis.md.")
+      .column("period_grain", StringType, "month, or day (dau only)")
+      .column("period_start", DateType, "First day of the period (UTC); the run date's month is partial, up to the run date")
+      .column("kpi", StringType, "KPI name, e.g. churn_rate, nps, mau (see docs/kpis.md)")
+      .column("dimension", StringType, "Breakdown: all, segment, plan, region, industry, acquisition_channel, channel, campaign or feature")
+      .column("dimension_value", StringType, "Value of the breakdown (all for dimension all; unknown when the account has none)")
+      .column("value", NUMBER, "The KPI's value, rounded to 4 places; null when its denominator is 0")
+      .column("numerator", NUMBER, "Numerator of a ratio KPI (null for counts, sums and medians)")
+      .column("denominator", NUMBER, "Denominator of a ratio KPI (null for counts, sums and medians)")
+      .column("unit", StringType, "percent | count | currency | days | hours | score")
+      .column("run_id", StringType, "Run that last wrote this row")
+      .key("period_grain", "period_start", "kpi", "dimension", "dimension_value")
+      .build();
+
+  /** The silver tables and touchpoints the KPIs are computed from. */
+  public record Inputs(
+      Dataset<Row> accounts,
+      Dataset<Row> invoices,
+      Dataset<Row> touches,
+      Dataset<Row> tickets,
+      Dataset<Row> surveys,
+      Dataset<Row> events,
+      Dataset<Row> touchpoints) {}
+
+  @Override
+  public String name() {
+    return "kpis";
+  }
+
+  @Override
+  public StepResult run(RunContext context) {
+    TableStore staging = context.staging();
+    Inputs inputs = new Inputs(
+        staging.readOrEmpty(Silver.ACCOUNTS),
+        staging.readOrEmpty(Silver.INVOICES),
+        staging.readOrEmpty(Silver.TOUCHES),
+        staging.readOrEmpty(Silver.TICKETS),
+        staging.readOrEmpty(Silver.SURVEYS),
+        staging.readOrEmpty(Silver.EVENTS),
+        context.tables().readOrEmpty(Touchpoints.SPEC));
+    Dataset<Row> kpis = computeKpis(
+        context.spark(), inputs, context.config().kpis(), context.runDate(), context.runId());
+    WriteResult write = context.tables().replace(KPIS, kpis);
+    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), inputs, context.runDate()));
+  }
+
+  /** The kpis table's rows for the run date. */
+  public static Dataset<Row> computeKpis(
+      SparkSession spark, Inputs inputs, KpiSettings settings, LocalDate runDate, String runId) {
+    inputs.accounts().createOrReplaceTempView("kpi_accounts");
+    inputs.invoices().createOrReplaceTempView("kpi_invoices");
+    inputs.touches().createOrReplaceTempView("kpi_touches");
+    inputs.tickets().createOrReplaceTempView("kpi_tickets");
+    inputs.surveys().createOrReplaceTempView("kpi_surveys");
+    inputs.events().createOrReplaceTempView("kpi_events");
+    inputs.touchpoints().createOrReplaceTempView("kpi_touchpoints");
+    catalog(spark).createOrReplaceTempView("kpi_catalog");
+    journeyScoreWeights(spark, settings.journeyScoreWeights()).createOrReplaceTempView("kpi_journey_score_weights");
+
+    Map<String, Object> params = new HashMap<>();
+    params.put("run_date", runDate);
+    params.put("cutoff_at", cutoff(runDate));
+    materialize(sql(spark, "periods.sql", params), "kpi_periods");
+
+    Map<String, Object> windows = new HashMap<>(params);
+    windows.put("trial_window_days", settings.trialToPaidWindowDays());
+    windows.put("lead_window_days", settings.leadToCustomerWindowDays());
+    windows.put("onboarding_window_days", settings.onboardingWindowDays());
+    windows.put("clv_cap_months", settings.clvCapMonths());
+    Map<String, Object> sla = new HashMap<>(params);
+    for (String priority : KpiSettings.PRIORITIES) {
+      sla.put("sla_" + priority + "_hours", settings.slaHours(priority));
+    }
+    materialize(sql(spark, "accounts.sql", windows), "kpi_account_rows")
+        .unionByName(materialize(sql(spark, "marketing.sql", params), "kpi_marketing_rows"))
+        .unionByName(materialize(sql(spark, "support.sql", sla), "kpi_support_rows"))
+        .unionByName(materialize(sql(spark, "usage.sql", params), "kpi_usage_rows"))
+        .createOrReplaceTempView("kpi_base_rows");
+    materialize(sql(spark, "exact_values.sql", Map.of()), "kpi_exact_rows");
+    materialize(sql(spark, "composite.sql", Map.of()), "kpi_composite_rows");
+    return KPIS.conform(sql(spark, "kpis.sql", Map.of("run_id", runId)));
+  }
+
+  /**
+   * new_customers (all) summed over the months equals the accounts converted up to the run date,
+   * and tickets (all) summed equals the tickets created up to the run date.
+   */
+  static List<QualityCheck> reconcile(Dataset<Row> kpis, Inputs inputs, LocalDate runDate) {
+    Timestamp cutoff = cutoff(runDate);
+    List<QualityCheck> checks = new ArrayList<>();
+    checks.add(QualityCheck.reconcile("kpis", "new_customers_reconcile",
+        monthlyTotal(kpis, "new_customers"),
+        inputs.accounts().where(col("converted_at").lt(lit(cutoff))).count(),
+        "new_customers summed over the months vs accounts converted up to the run date"));
+    checks.add(QualityCheck.reconcile("kpis", "tickets_reconcile",
+        monthlyTotal(kpis, "tickets"),
+        inputs.tickets().where(col("created_at").lt(lit(cutoff))).count(),
+        "tickets summed over the months vs tickets created up to the run date"));
+    return checks;
+  }
+
+  private static long monthlyTotal(Dataset<Row> kpis, String kpi) {
+    Row total = kpis
+        .where(col("period_grain").equalTo("month").and(col("kpi").equalTo(kpi)).and(col("dimension").equalTo("all")))
+        .agg(sum("value"))
+        .first();
+    return total.isNullAt(0) ? 0L : total.getDecimal(0).longValueExact();
+  }
+
+  /** The end of the run date: anything at or after it has not happened yet for this run. */
+  static Timestamp cutoff(LocalDate runDate) {
+    return Timestamp.from(runDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
+  }
+
+  /** One row per (kpi, unit, period_grain, dimension) of the catalog: what the table may hold. */
+  private static Dataset<Row> catalog(SparkSession spark) {
+    StructType schema = new StructType()
+        .add("kpi", StringType)
+        .add("unit", StringType)
+        .add("period_grain", StringType)
+        .add("dimension", StringType);
+    List<Row> rows = new ArrayList<>();
+    for (KpiCatalog.Kpi kpi : KpiCatalog.ALL) {
+      for (String grain : kpi.grains()) {
+        for (String dimension : kpi.dimensions()) {
+          rows.add(RowFactory.create(kpi.name(), kpi.unit(), grain, dimension));
+        }
+      }
+    }
+    return spark.createDataFrame(rows, schema);
+  }
+
+  private static Dataset<Row> journeyScoreWeights(SparkSession spark, Map<String, BigDecimal> weights) {
+    StructType schema = new StructType().add("kpi", StringType).add("weight", DataTypes.createDecimalType(10, 4));
+    List<Row> rows = new ArrayList<>();
+    weights.forEach((kpi, weight) -> rows.add(RowFactory.create(kpi, weight)));
+    return spark.createDataFrame(rows, schema);
+  }
+
+  /**
+   * Computes an intermediate result once and registers it under {@code view}. Later queries read
+   * it several times (composite KPIs join the month's KPIs with themselves); without cutting the
+   * lineage here every reference would re-plan all the SQL before it.
+   */
+  private static Dataset<Row> materialize(Dataset<Row> rows, String view) {
+    Dataset<Row> computed = rows.localCheckpoint();
+    computed.createOrReplaceTempView(view);
+    return computed;
+  }
+
+  private static Dataset<Row> sql(SparkSession spark, String file, Map<String, Object> params) {
+    return spark.sql(SqlFiles.load("kpis/" + file), params);
+  }
+}

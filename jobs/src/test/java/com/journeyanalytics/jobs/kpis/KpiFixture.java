@@ -1,0 +1,148 @@
+package com.journeyanalytics.jobs.kpis;
+
+import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
+import static org.apache.spark.sql.functions.col;
+
+import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.config.KpiSettings;
+import com.journeyanalytics.common.schema.Silver;
+import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.jobs.fixtures.TouchpointFixture;
+import java.math.BigDecimal;
+import java.sql.Date;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DecimalType;
+import org.apache.spark.sql.types.StructField;
+
+/**
+ * Hand-made silver rows and touchpoints for the KPI tests. Instants are ISO-8601 UTC strings,
+ * money decimal strings, null where a value is absent.
+ */
+final class KpiFixture {
+
+  static final KpiSettings DEFAULTS = JobConfig.load(null, Map.of()).kpis();
+
+  private final Map<TableSpec, List<Row>> rows = new HashMap<>();
+  final TouchpointFixture touchpoints = TouchpointFixture.touchpoints();
+
+  /** {@code attributes} = "segment/plan/region/industry/acquisition_channel", "-" for none. */
+  KpiFixture account(String id, String attributes, String trialStartedAt, String convertedAt, String churnedAt) {
+    String[] a = attributes.split("/");
+    return add(Silver.ACCOUNTS, "account_id", id, "segment", none(a[0]), "plan", none(a[1]), "region", none(a[2]),
+        "industry", none(a[3]), "acquisition_channel", none(a[4]), "created_at", "2026-01-01T00:00:00Z",
+        "trial_started_at", trialStartedAt, "converted_at", convertedAt, "churned_at", churnedAt);
+  }
+
+  KpiFixture invoice(String id, String accountId, String amount, String currency, String amountReporting, String status,
+      String issuedAt) {
+    return add(Silver.INVOICES, "invoice_id", id, "account_id", accountId, "amount", amount, "currency", currency,
+        "amount_reporting", amountReporting, "status", status, "issued_at", issuedAt);
+  }
+
+  KpiFixture touch(String id, String type, String channel, String campaignId, String email, String anonymousId,
+      String cost, String occurredAt) {
+    return add(Silver.TOUCHES, "touch_id", id, "touch_type", type, "channel", channel, "campaign_id", campaignId,
+        "email_sha256", email, "anonymous_id", anonymousId, "cost", cost, "occurred_at", occurredAt);
+  }
+
+  KpiFixture ticket(String id, String priority, String createdAt, String firstResponseAt, String solvedAt) {
+    return add(Silver.TICKETS, "ticket_id", id, "priority", priority, "created_at", createdAt,
+        "first_response_at", firstResponseAt, "solved_at", solvedAt);
+  }
+
+  KpiFixture survey(String id, String type, int score, String submittedAt) {
+    return add(Silver.SURVEYS, "response_id", id, "survey_type", type, "score", score, "submitted_at", submittedAt);
+  }
+
+  KpiFixture event(String id, String accountId, String name, String feature, String occurredAt) {
+    return add(Silver.EVENTS, "event_id", id, "account_id", accountId, "event_name", name, "feature", feature,
+        "occurred_at", occurredAt);
+  }
+
+  /** The touchpoint resolving a ticket (or, with dataset surveys, a response) to a subject. */
+  KpiFixture resolves(String customerKey, String activity, String recordId, String at) {
+    touchpoints.add(customerKey, activity, at).id(recordId).done();
+    return this;
+  }
+
+  /** A touchpoint of an account (its first one sets lead_to_customer_rate and time to convert). */
+  KpiFixture touchpoint(String customerKey, String activity, String at) {
+    touchpoints.add(customerKey, activity, at).done();
+    return this;
+  }
+
+  KpiStep.Inputs inputs(SparkSession spark) {
+    return new KpiStep.Inputs(
+        frame(spark, Silver.ACCOUNTS), frame(spark, Silver.INVOICES), frame(spark, Silver.TOUCHES),
+        frame(spark, Silver.TICKETS), frame(spark, Silver.SURVEYS), frame(spark, Silver.EVENTS),
+        touchpoints.toDataFrame(spark));
+  }
+
+  Dataset<Row> kpis(SparkSession spark, String runDate) {
+    return kpis(spark, runDate, DEFAULTS);
+  }
+
+  Dataset<Row> kpis(SparkSession spark, String runDate, KpiSettings settings) {
+    return KpiStep.computeKpis(spark, inputs(spark), settings, LocalDate.parse(runDate), "run-1");
+  }
+
+  Dataset<Row> frame(SparkSession spark, TableSpec spec) {
+    return spark.createDataFrame(rows.getOrDefault(spec, List.of()), spec.schema());
+  }
+
+  /** The rows of one KPI and dimension as (period_start, dimension_value, value, numerator, denominator). */
+  static Dataset<Row> select(Dataset<Row> kpis, String kpi, String dimension) {
+    return kpis.where(col("kpi").equalTo(kpi).and(col("dimension").equalTo(dimension)))
+        .select("period_start", "dimension_value", "value", "numerator", "denominator");
+  }
+
+  static final List<String> COLUMNS = List.of("period_start", "dimension_value", "value", "numerator", "denominator");
+
+  static void assertKpi(Dataset<Row> kpis, String kpi, String dimension, List<List<Object>> expected) {
+    assertThatDataFrame(select(kpis, kpi, dimension)).containsExactlyRowsInAnyOrder(COLUMNS, expected);
+  }
+
+  private KpiFixture add(TableSpec spec, Object... namesAndValues) {
+    Map<String, Object> values = new HashMap<>();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      values.put((String) namesAndValues[i], namesAndValues[i + 1]);
+    }
+    List<Object> row = new ArrayList<>();
+    for (StructField field : spec.schema().fields()) {
+      row.add(convert(values.get(field.name()), field));
+    }
+    rows.computeIfAbsent(spec, s -> new ArrayList<>()).add(RowFactory.create(row.toArray()));
+    return this;
+  }
+
+  private static Object convert(Object value, StructField field) {
+    if (value == null) {
+      return null;
+    }
+    if (field.dataType().equals(DataTypes.TimestampType)) {
+      return Timestamp.from(Instant.parse((String) value));
+    }
+    if (field.dataType().equals(DataTypes.DateType)) {
+      return Date.valueOf((String) value);
+    }
+    if (field.dataType() instanceof DecimalType) {
+      return new BigDecimal((String) value);
+    }
+    return value;
+  }
+
+  private static String none(String value) {
+    return value.equals("-") ? null : value;
+  }
+}
