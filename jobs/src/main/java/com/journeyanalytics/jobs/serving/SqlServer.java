@@ -19,6 +19,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
@@ -222,7 +224,7 @@ public final class SqlServer implements AutoCloseable {
     spark.conf().set("hive.server2.thrift.port", Integer.toString(port));
     spark.conf().set("hive.server2.transport.mode", "binary");
     LOG.info("starting the SQL endpoint on {}:{} (authentication {})", host, port, authentication);
-    HiveThriftServer2 server = HiveThriftServer2.startWithContext(spark.sqlContext());
+    HiveThriftServer2 server = startInFreshThread(spark);
     try {
       awaitListening(host, port);
     } catch (RuntimeException e) {
@@ -232,6 +234,20 @@ public final class SqlServer implements AutoCloseable {
     String url = "jdbc:hive2://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
     LOG.info("SQL endpoint ready: {}", url);
     return new SqlServer(server, url);
+  }
+
+  /**
+   * Hive keeps a session state per thread, and the server reuses the calling thread's state (with
+   * the settings it was created with) when there is one, e.g. after any metastore access: so start
+   * it from a new thread, where it builds its state from the session's current settings.
+   */
+  private static HiveThriftServer2 startInFreshThread(SparkSession spark) {
+    try {
+      return CompletableFuture.supplyAsync(() -> HiveThriftServer2.startWithContext(spark.sqlContext()),
+          task -> new Thread(task, "sql-endpoint-start").start()).join();
+    } catch (CompletionException e) {
+      throw e.getCause() instanceof RuntimeException cause ? cause : e;
+    }
   }
 
   static boolean isLoopback(String host) {
