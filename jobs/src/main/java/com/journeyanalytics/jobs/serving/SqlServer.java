@@ -176,6 +176,10 @@ public final class SqlServer implements AutoCloseable {
     SparkSession spark = SparkSessions.getOrCreate(new SessionSettings("journey-sql-endpoint",
         System.getProperty("spark.master") == null ? config.localMaster() : null, TableStore.qualifyLocal(config.warehouse()),
         config.metastoreUris(), config.derbyMetastorePath(), sparkConf));
+    if (!spark.catalog().databaseExists(config.database())) {
+      LOG.warn("database {} does not exist in warehouse {} yet: run the job first (clients naming it cannot connect)",
+          config.database(), config.warehouse());
+    }
     SqlServer server;
     try {
       server = start(spark, options.host(), options.port(), config.database(), options.allowUnauthenticatedRemote());
