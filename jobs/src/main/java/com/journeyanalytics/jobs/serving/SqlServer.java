@@ -192,8 +192,13 @@ public final class SqlServer implements AutoCloseable {
       spark.stop();
       return 1;
     }
+    // Any other way out (SIGHUP, System.exit elsewhere) still stops both; stopping twice is harmless.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      server.close();
+      spark.stop();
+    }, "sql-endpoint-stop"));
     CountDownLatch stop = new CountDownLatch(1);
-    // Handling the signals ourselves (instead of a shutdown hook) lets a requested stop exit 0.
+    // Handling SIGTERM and SIGINT ourselves (not only in the hook) lets a requested stop exit 0.
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
     out.println("ready " + server.jdbcUrl());

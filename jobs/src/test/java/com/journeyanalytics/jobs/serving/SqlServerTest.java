@@ -53,6 +53,10 @@ class SqlServerTest {
     if (server != null) {
       server.close();
     }
+    // Leave the shared session's settings as they were.
+    for (String key : List.of("hive.server2.thrift.bind.host", "hive.server2.thrift.port", "hive.server2.transport.mode")) {
+      SPARK.conf().unset(key);
+    }
   }
 
   private static int freePort() throws IOException {
