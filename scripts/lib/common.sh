@@ -50,12 +50,13 @@ journey_ensure_built() {
   touch "$JOURNEY_BUILD_STAMP"
 }
 
-# journey_java MAIN_CLASS [args...]: runs a class of the project on the local classpath.
+# journey_java MAIN_CLASS [args...]: runs a class of the project on the local classpath, replacing
+# the shell (exec) so that signals such as SIGTERM reach the JVM; call it last.
 journey_java() {
   local main="$1"
   shift
   local cp="$JOURNEY_ROOT/jobs/target/classes:$JOURNEY_ROOT/common/target/classes:$(cat "$JOURNEY_CLASSPATH_FILE")"
-  java "-Xmx${JOURNEY_DRIVER_MEMORY:-6g}" "${JOURNEY_JAVA_OPTS[@]}" \
+  exec java "-Xmx${JOURNEY_DRIVER_MEMORY:-6g}" "${JOURNEY_JAVA_OPTS[@]}" \
     -Dlog4j2.configurationFile="$JOURNEY_ROOT/conf/log4j2-local.properties" \
     -Dderby.stream.error.file="${TMPDIR:-/tmp}/journey-derby.log" \
     -cp "$cp" "$main" "$@"

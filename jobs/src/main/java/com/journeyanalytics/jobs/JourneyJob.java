@@ -16,6 +16,7 @@ import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.RunLock;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
+import com.journeyanalytics.jobs.serving.BiViewsStep;
 import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import java.io.IOException;
 import java.io.InputStream;
@@ -124,7 +125,8 @@ public final class JourneyJob {
     if (mode == RunMode.MAINTENANCE) {
       return List.of(new MaintenanceStep());
     }
-    return List.of(new IngestStep(), new TouchpointStep(), new JourneyStep(), new KpiStep(), new AttributionStep());
+    return List.of(new IngestStep(), new TouchpointStep(), new JourneyStep(), new KpiStep(), new AttributionStep(),
+        new BiViewsStep());
   }
 
   private static SparkSession session(JobConfig config, JobOptions options) {

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Serves the warehouse's tables and BI views over the HiveServer2 protocol (Spark Thrift Server)
+# for Superset, JDBC clients and notebooks. Prints one line "ready jdbc:hive2://HOST:PORT/journey"
+# on stdout once it accepts connections; logs go to stderr. Stop it with SIGTERM (or Ctrl-C).
+# The embedded Derby metastore admits one JVM at a time: stop this before run-local.sh or sql.sh
+# on the same warehouse (see docs/serving.md).
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+
+if [[ "${1:-}" == "--help" || "${1:-}" == "-h" ]]; then
+  cat <<USAGE
+Usage: scripts/serve-sql.sh [--warehouse URI] [--host H] [--port P] [--conf FILE]
+                            [--spark-conf KEY=VALUE ...] [--allow-unauthenticated-remote]
+Starts a HiveServer2-protocol SQL endpoint over the warehouse (default data/warehouse, env
+JOURNEY_WAREHOUSE), by default on 127.0.0.1:10000 without authentication. Superset connects with
+hive://HOST:PORT/journey, JDBC clients with jdbc:hive2://HOST:PORT/journey.
+A host other than loopback is refused unless authentication is configured, e.g.
+  --spark-conf spark.hadoop.hive.server2.authentication=LDAP \\
+  --spark-conf spark.hadoop.hive.server2.authentication.ldap.url=ldaps://ldap.example.com
+or --allow-unauthenticated-remote is given. See docs/serving.md.
+Environment: JOURNEY_WAREHOUSE, JOURNEY_CONF, JOURNEY_DRIVER_MEMORY (default 4g).
+Exit status: 0 stopped by SIGTERM/SIGINT, 1 could not start, 2 bad usage or configuration.
+USAGE
+  exit 0
+fi
+
+journey_ensure_built
+# journey_java execs the JVM, so SIGTERM reaches it and stops the endpoint cleanly (status 0).
+JOURNEY_DRIVER_MEMORY="${JOURNEY_DRIVER_MEMORY:-4g}" journey_java com.journeyanalytics.jobs.serving.SqlServer "$@"
