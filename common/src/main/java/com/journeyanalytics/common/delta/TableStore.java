@@ -91,7 +91,7 @@ public final class TableStore {
     return exists(spec.name()) ? read(spec.name()) : spark.createDataFrame(List.of(), spec.schema());
   }
 
-  /** Delta tables present under this database's folder, by name. */
+  /** Delta tables (with at least one commit) under this database's folder, by name. */
   public List<String> tableNames() {
     List<String> names = new ArrayList<>();
     try {
@@ -99,7 +99,8 @@ public final class TableStore {
       FileSystem fs = root.getFileSystem(spark.sparkContext().hadoopConfiguration());
       if (fs.exists(root)) {
         for (org.apache.hadoop.fs.FileStatus status : fs.listStatus(root)) {
-          if (status.isDirectory() && fs.exists(new Path(status.getPath(), "_delta_log"))) {
+          // A run killed before a new table's first commit leaves an empty _delta_log: not a table.
+          if (status.isDirectory() && DeltaTable.isDeltaTable(spark, status.getPath().toString())) {
             names.add(status.getPath().getName());
           }
         }
