@@ -103,10 +103,7 @@ public final class IngestStep implements Step {
 
     Map<LocalDate, Path> toRead = new TreeMap<>();
     boolean milestones = dataset.contract() == InputContract.ACCOUNTS;
-    if (snapshot && milestones && ctx.mode() == RunMode.FULL_REFRESH) {
-      // Every accounts snapshot carries conversion/churn instants that later snapshots overwrite.
-      toRead.putAll(days);
-    } else if (snapshot) {
+    if (snapshot) {
       if (!days.isEmpty()) {
         toRead.put(days.lastKey(), days.lastEntry().getValue());
       }
@@ -160,13 +157,20 @@ public final class IngestStep implements Step {
 
       Dataset<Row> usable = typed.where(size(col(ExportValidation.REASONS)).equalTo(0));
       if (milestones) {
-        Dataset<Row> seen = accountMilestones(usable, ctx.runId());
+        Dataset<Row> seen = accountMilestones(usable.select("account_id", "converted_at", "churned_at", "export_date"),
+            ctx.runId());
+        if (ctx.mode() == RunMode.FULL_REFRESH) {
+          // Earlier snapshots carry conversion/churn instants the newest one has overwritten.
+          List<String> earlier = new ArrayList<>();
+          days.headMap(days.lastKey(), false).values().forEach(folder -> earlier.addAll(exports.files(folder)));
+          if (!earlier.isEmpty()) {
+            seen = accountMilestones(earlierMilestoneColumns(ctx, exports, dataset, earlier, futureCutoff), ctx.runId())
+                .unionByName(seen);
+          }
+        }
         writes.add(ctx.mode() == RunMode.FULL_REFRESH
             ? ctx.staging().replace(Silver.ACCOUNT_MILESTONES, seen)
             : ctx.staging().upsert(Silver.ACCOUNT_MILESTONES, seen, "false"));
-        if (toRead.size() > 1) {
-          usable = usable.where(col(RawExport.EXPORT_DATE).equalTo(lit(Date.valueOf(days.lastKey()))));
-        }
       }
       Dataset<Row> accepted = Deduplication.keepLatestPerKey(
           usable,
@@ -201,6 +205,19 @@ public final class IngestStep implements Step {
         ? "s.updated_at > t.updated_at OR (s.updated_at = t.updated_at AND s.export_date >= t.export_date)"
         : "s.export_date >= t.export_date";
     return ctx.staging().upsert(spec, accepted, newer);
+  }
+
+  /**
+   * Only account_id, converted_at and churned_at of earlier accounts snapshots, for a full
+   * refresh: Spark parses just those columns, and rows that do not parse are left out (each
+   * snapshot's rejects were quarantined by the run of its own day).
+   */
+  private static Dataset<Row> earlierMilestoneColumns(RunContext ctx, ExportFiles exports, DatasetConfig dataset,
+      List<String> files, Instant futureCutoff) {
+    Dataset<Row> typed = ExportValidation.withTypedColumns(
+        new ExportReader(ctx.spark(), exports).read(dataset, files).rows(), dataset.contract(), futureCutoff);
+    return typed.where(col("account_id").isNotNull())
+        .select("account_id", "converted_at", "churned_at", "export_date");
   }
 
   /** The distinct conversion and churn instants of the accounts rows read, first seen on the earliest export. */
