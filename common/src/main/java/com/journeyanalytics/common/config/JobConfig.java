@@ -1,5 +1,6 @@
 package com.journeyanalytics.common.config;
 
+import com.journeyanalytics.common.Hashing;
 import com.journeyanalytics.common.schema.InputContract;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
@@ -8,10 +9,6 @@ import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
 import java.io.File;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,7 +96,7 @@ public record JobConfig(
         AttributionSettings.from(j.section("attribution")),
         OperationsSettings.from(j),
         KpiSettings.from(j.section("kpis")),
-        sha256(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
+        Hashing.sha256Hex(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
   }
 
   public DatasetConfig dataset(String name) {
@@ -116,14 +113,6 @@ public record JobConfig(
       throw j.bad(key, "'" + value + "' is not a valid database name (letters, digits, _)");
     }
     return value;
-  }
-
-  static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 
 }

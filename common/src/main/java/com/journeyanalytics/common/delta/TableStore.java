@@ -27,8 +27,6 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes the Delta tables of one database under the warehouse, and registers them in
@@ -40,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class TableStore {
 
-  private static final Logger LOG = LoggerFactory.getLogger(TableStore.class);
   public static final String RUN_ID = "run_id";
 
   private final SparkSession spark;

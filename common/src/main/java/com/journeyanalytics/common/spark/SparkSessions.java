@@ -1,12 +1,9 @@
 package com.journeyanalytics.common.spark;
 
+import com.journeyanalytics.common.Hashing;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.Paths;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -68,15 +65,7 @@ public final class SparkSessions {
       Path local = scheme == null ? Paths.get(warehouse) : Paths.get(uri);
       return local.toAbsolutePath().normalize().resolve("_metastore");
     }
-    return Paths.get(System.getProperty("user.home"), ".journey-analytics", "metastore", sha256(warehouse).substring(0, 16));
+    return Paths.get(System.getProperty("user.home"), ".journey-analytics", "metastore", Hashing.sha256Hex(warehouse).substring(0, 16));
   }
 
-  private static String sha256(String text) {
-    try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

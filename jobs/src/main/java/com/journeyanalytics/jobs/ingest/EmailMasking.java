@@ -1,9 +1,6 @@
 package com.journeyanalytics.jobs.ingest;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import com.journeyanalytics.common.Hashing;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,17 +35,10 @@ public final class EmailMasking {
     Matcher matcher = EMAIL.matcher(text);
     StringBuilder out = new StringBuilder();
     while (matcher.find()) {
-      matcher.appendReplacement(out, Matcher.quoteReplacement("email:" + sha256(matcher.group().trim().toLowerCase(Locale.ROOT))));
+      matcher.appendReplacement(out, Matcher.quoteReplacement("email:" + Hashing.sha256Hex(matcher.group().trim().toLowerCase(Locale.ROOT))));
     }
     matcher.appendTail(out);
     return out.toString();
   }
 
-  public static String sha256(String text) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-  }
 }

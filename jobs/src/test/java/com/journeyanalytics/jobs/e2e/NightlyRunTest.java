@@ -1,5 +1,6 @@
 package com.journeyanalytics.jobs.e2e;
 
+import com.journeyanalytics.common.Hashing;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 import static org.apache.spark.sql.functions.col;
@@ -12,7 +13,6 @@ import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
-import com.journeyanalytics.jobs.ingest.EmailMasking;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class NightlyRunTest {
 
-  private static final String CAROL = "email:" + EmailMasking.sha256("carol@prospect.com");
+  private static final String CAROL = "email:" + Hashing.sha256Hex("carol@prospect.com");
 
   private final SparkSession spark = SparkTestSession.get();
 

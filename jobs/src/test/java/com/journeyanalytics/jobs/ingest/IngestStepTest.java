@@ -1,5 +1,6 @@
 package com.journeyanalytics.jobs.ingest;
 
+import com.journeyanalytics.common.Hashing;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,7 +25,7 @@ class IngestStepTest {
 
   private static final String HEADER =
       "ticket_id,account_id,requester_email,channel,priority,category,status,created_at,first_response_at,solved_at,updated_at";
-  private static final String ANN_SHA = EmailMasking.sha256("ann@x.com");
+  private static final String ANN_SHA = Hashing.sha256Hex("ann@x.com");
 
   /** Day 1: two usable tickets (t1 twice), five rejects, one per kind of dirt. */
   private static void dirtyTicketsDay1(ExportFixture exports) {
