@@ -109,6 +109,12 @@ public final class TableStore {
     return names;
   }
 
+  /** The numOutputRows Delta recorded for the table's last write. */
+  private long rowsWrittenByLastCommit(String table) {
+    Row last = DeltaTable.forPath(spark, location(table)).history(1).select("operationMetrics").first();
+    return Long.parseLong(last.<String, String>getJavaMap(0).get("numOutputRows"));
+  }
+
   public long version(String table) {
     Row last = DeltaTable.forPath(spark, location(table)).history(1).select("version").first();
     return last.getLong(0);
@@ -119,10 +125,17 @@ public final class TableStore {
    * content, ignoring run_id, is unchanged. Returns the number of rows the table now holds.
    */
   public WriteResult replace(TableSpec spec, Dataset<Row> rows) {
+    if (!exists(spec.name())) {
+      // Nothing to compare with: write at once rather than materialize the rows for a fingerprint first.
+      create(spec, clusteredForWrite(spec, spec.conform(rows)));
+      long written = rowsWrittenByLastCommit(spec.name());
+      register(spec);
+      return new WriteResult(spec.name(), written, version(spec.name()), true);
+    }
     Dataset<Row> conformed = clusteredForWrite(spec, spec.conform(rows)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Fingerprint incoming = fingerprint(conformed);
-      if (exists(spec.name()) && incoming.equals(fingerprint(spec.conform(read(spec.name()))))) {
+      if (incoming.equals(fingerprint(spec.conform(read(spec.name()))))) {
         register(spec);
         return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
       }
@@ -195,9 +208,11 @@ public final class TableStore {
   }
 
   /**
-   * Makes the table hold exactly {@code rows}, rewriting only what changed: new keys are
-   * inserted, changed rows updated, rows whose key vanished deleted. Unchanged rows keep their
-   * run_id and their files, so a nightly run touches the partitions it changes and no others.
+   * Makes the table hold exactly {@code rows}: new keys are inserted, changed rows updated, rows
+   * whose key vanished deleted; unchanged rows keep their run_id. Every target row matches the
+   * source, so Delta would rewrite every file of the table; with deletion vectors enabled (the
+   * spec's properties) it writes only the changed and new rows, in new files per partition, and
+   * marks their old copies deleted. Those small files are what maintenance compacts.
    */
   public WriteResult sync(TableSpec spec, Dataset<Row> rows) {
     Dataset<Row> source = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
@@ -253,8 +268,8 @@ public final class TableStore {
   }
 
   /**
-   * Registers the table in the metastore (once) with its table comment. Column comments travel
-   * in the Delta schema's field metadata.
+   * Registers the table in the metastore (once) and keeps its table comment and the spec's table
+   * properties current. Column comments travel in the Delta schema's field metadata.
    */
   public void register(TableSpec spec) {
     ensureDatabase();
@@ -262,16 +277,20 @@ public final class TableStore {
       spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(spec.name())
           + " USING DELTA LOCATION '" + escape(location(spec.name())) + "'");
     }
-    String current = currentComment(spec.name());
-    if (!Objects.equals(current, spec.comment())) {
-      spark.sql("ALTER TABLE " + qualifiedName(spec.name())
-          + " SET TBLPROPERTIES ('comment' = '" + escape(spec.comment()) + "')");
+    Row detail = DeltaTable.forPath(spark, location(spec.name())).detail().select("description", "properties").first();
+    Map<String, String> current = detail.isNullAt(1) ? Map.of() : detail.getJavaMap(1);
+    List<String> changes = new ArrayList<>();
+    if (!Objects.equals(detail.getString(0), spec.comment())) {
+      changes.add("'comment' = '" + escape(spec.comment()) + "'");
     }
-  }
-
-  /** Delta keeps the table comment as the table's description. */
-  private String currentComment(String table) {
-    return DeltaTable.forPath(spark, location(table)).detail().select("description").first().getString(0);
+    new TreeMap<>(spec.properties()).forEach((key, value) -> {
+      if (!value.equals(current.get(key))) {
+        changes.add("'" + escape(key) + "' = '" + escape(value) + "'");
+      }
+    });
+    if (!changes.isEmpty()) {
+      spark.sql("ALTER TABLE " + qualifiedName(spec.name()) + " SET TBLPROPERTIES (" + String.join(", ", changes) + ")");
+    }
   }
 
   /** Row count and an order-independent hash of every column except run_id. */

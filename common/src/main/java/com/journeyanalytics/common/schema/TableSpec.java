@@ -5,6 +5,8 @@ import static org.apache.spark.sql.functions.col;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -15,13 +17,15 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * A contract table: its name, comment, columns with their comments, partitioning and key.
+ * A contract table: its name, comment, columns with their comments, partitioning, key and the
+ * Delta table properties it needs.
  *
  * <p>{@link #conform} is the final select of every transform that feeds the table, so the
  * schema written is always exactly this one, with the comments BI tools show.
  */
 public record TableSpec(
-    String name, String comment, StructType schema, List<String> partitionColumns, List<String> keyColumns) {
+    String name, String comment, StructType schema, List<String> partitionColumns, List<String> keyColumns,
+    Map<String, String> properties) {
 
   public static Builder table(String name, String comment) {
     return new Builder(name, comment);
@@ -51,6 +55,7 @@ public record TableSpec(
     private final List<StructField> fields = new ArrayList<>();
     private List<String> partitionColumns = List.of();
     private List<String> keyColumns = List.of();
+    private final Map<String, String> properties = new TreeMap<>();
 
     private Builder(String name, String comment) {
       this.name = name;
@@ -73,9 +78,16 @@ public record TableSpec(
       return this;
     }
 
+    /** A Delta table property (e.g. delta.enableDeletionVectors) the table is kept at. */
+    public Builder property(String key, String value) {
+      this.properties.put(key, value);
+      return this;
+    }
+
     public TableSpec build() {
       return new TableSpec(
-          name, comment, new StructType(fields.toArray(new StructField[0])), partitionColumns, keyColumns);
+          name, comment, new StructType(fields.toArray(new StructField[0])), partitionColumns, keyColumns,
+          Map.copyOf(properties));
     }
   }
 }

@@ -28,6 +28,17 @@ class TableStoreTest {
       .key("thing")
       .build();
 
+  /** Partitioned, keyed and with deletion vectors, like touchpoints. */
+  private static final TableSpec DAILY = TableSpec.table("daily_things", "Things by day")
+      .column("thing", StringType, "The thing")
+      .column("day", StringType, "The day")
+      .column("amount", LongType, "How many")
+      .column("run_id", StringType, "Run")
+      .partitionedBy("day")
+      .key("thing")
+      .property("delta.enableDeletionVectors", "true")
+      .build();
+
   private final SparkSession spark = SparkTestSession.get();
 
   private Dataset<Row> things(String runId, Object... thingAmountPairs) {
@@ -46,7 +57,9 @@ class TableStoreTest {
     WriteResult second = store.replace(SPEC, things("run-2", "b", 2L, "a", 1L));
 
     assertThat(first.changed()).isTrue();
+    assertThat(first.rows()).isEqualTo(2);
     assertThat(second.changed()).isFalse();
+    assertThat(second.rows()).isEqualTo(2);
     assertThat(second.version()).isEqualTo(first.version());
     assertThatDataFrame(store.read("things"))
         .containsExactlyRowsInAnyOrder(List.of("thing", "amount", "run_id"), List.of(row("a", 1, "run-1"), row("b", 2, "run-1")));
@@ -88,5 +101,37 @@ class TableStoreTest {
 
     assertThatDataFrame(store.read("things"))
         .containsExactlyRowsInAnyOrder(List.of("thing", "amount", "run_id"), List.of(row("a", 1, "run-1"), row("b", 3, "run-2")));
+  }
+
+  @Test
+  void syncingATableWithDeletionVectorsWritesOnlyTheChangedRowsAndKeepsUnchangedOnes(@TempDir Path warehouse) {
+    TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
+    store.sync(DAILY, daily("run-1", "a", "d1", 1L, "b", "d1", 2L, "c", "d2", 3L));
+
+    WriteResult second = store.sync(DAILY, daily("run-2", "a", "d1", 1L, "b", "d1", 20L, "d", "d2", 4L));
+
+    assertThat(second.rows()).isEqualTo(3);
+    assertThatDataFrame(store.read("daily_things")).containsExactlyRowsInAnyOrder(
+        List.of("thing", "day", "amount", "run_id"),
+        List.of(row("a", "d1", 1, "run-1"), row("b", "d1", 20, "run-2"), row("d", "d2", 4, "run-2")));
+    java.util.Map<String, String> metrics = io.delta.tables.DeltaTable.forPath(spark, store.location("daily_things"))
+        .history(1).select("operationMetrics").first().getJavaMap(0);
+    // b updated, c deleted, d inserted; a stays in its file, copied nowhere.
+    assertThat(metrics).containsEntry("numTargetRowsUpdated", "1").containsEntry("numTargetRowsDeleted", "1")
+        .containsEntry("numTargetRowsInserted", "1").containsEntry("numTargetRowsCopied", "0");
+    // The first write left one file per day. The sync added one per day (b, d) and removed d2's first
+    // file, whose only row (c) it deleted; d1's first file stays, b's old copy marked deleted in it.
+    Row detail = io.delta.tables.DeltaTable.forPath(spark, store.location("daily_things")).detail()
+        .select("numFiles", "properties").first();
+    assertThat(detail.getLong(0)).isEqualTo(3);
+    assertThat(detail.<String, String>getJavaMap(1)).containsEntry("delta.enableDeletionVectors", "true");
+  }
+
+  private Dataset<Row> daily(String runId, Object... thingDayAmount) {
+    List<Row> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < thingDayAmount.length; i += 3) {
+      rows.add(RowFactory.create(thingDayAmount[i], thingDayAmount[i + 1], thingDayAmount[i + 2], runId));
+    }
+    return spark.createDataFrame(rows, DAILY.schema());
   }
 }

@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs.ingest;
 import com.amazon.deequ.analyzers.Analyzer;
 import com.amazon.deequ.analyzers.Completeness;
 import com.amazon.deequ.analyzers.Size;
+import com.amazon.deequ.analyzers.Sum;
 import com.amazon.deequ.analyzers.Uniqueness;
 import com.amazon.deequ.analyzers.runners.AnalysisRunBuilder;
 import com.amazon.deequ.analyzers.runners.AnalysisRunner;
@@ -26,8 +27,8 @@ import scala.Option;
 import scala.collection.JavaConverters;
 
 /**
- * The generic checks' measurements, by Deequ: completeness of columns, uniqueness of a key, and
- * the size of each day's input kept in a metrics repository in the warehouse
+ * The generic checks' measurements, by Deequ: size and completeness of the input, uniqueness of a
+ * key, and each day's input profile kept in a metrics repository in the warehouse
  * ({@code <warehouse>/_quality_metrics/metrics.json}), keyed by run date and dataset, so a rerun
  * of a day replaces its own entry and the volume check sees one value per earlier day.
  */
@@ -41,9 +42,24 @@ public final class DeequMetrics {
     this.repository = FileSystemMetricsRepository.apply(spark, warehouse + "/_quality_metrics/metrics.json");
   }
 
-  /** Completeness (0..1) of each column, in the given order. */
-  public Map<String, Double> completeness(Dataset<Row> rows, List<String> columns) {
-    AnalysisRunBuilder run = AnalysisRunner.onData(rows);
+  /**
+   * What ingestion measures of a dataset's typed input, in one Deequ pass: the row count, the
+   * rows with a quarantine reason, the unknown enum values, and the completeness (0..1) of each
+   * of {@code columns} (empty when there are no rows).
+   */
+  public record InputProfile(long rows, long quarantined, long unknownEnums, Map<String, Double> completeness,
+      AnalyzerContext metrics) {}
+
+  /**
+   * Profiles {@code rows}, which carry {@code quarantineFlag} (1 for a row with a reason, else 0)
+   * and {@code unknownEnumColumn}: Deequ runs every analyzer in a single scan.
+   */
+  public InputProfile profile(Dataset<Row> rows, String quarantineFlag, String unknownEnumColumn, List<String> columns) {
+    Size size = new Size(Option.empty());
+    Sum quarantined = new Sum(quarantineFlag, Option.empty());
+    Sum unknown = new Sum(unknownEnumColumn, Option.empty());
+    AnalysisRunBuilder run = AnalysisRunner.onData(rows)
+        .addAnalyzer(generic(size)).addAnalyzer(generic(quarantined)).addAnalyzer(generic(unknown));
     List<Completeness> analyzers = new ArrayList<>();
     for (String column : columns) {
       Completeness analyzer = new Completeness(column, Option.empty(), Option.empty());
@@ -51,11 +67,19 @@ public final class DeequMetrics {
       run = run.addAnalyzer(generic(analyzer));
     }
     AnalyzerContext result = run.run();
-    Map<String, Double> out = new LinkedHashMap<>();
-    for (int i = 0; i < columns.size(); i++) {
-      out.put(columns.get(i), value(result, analyzers.get(i)));
+    long count = asLong(value(result, size));
+    Map<String, Double> completeness = new LinkedHashMap<>();
+    if (count > 0) {
+      for (int i = 0; i < columns.size(); i++) {
+        completeness.put(columns.get(i), value(result, analyzers.get(i)));
+      }
     }
-    return out;
+    // Deequ reports the sum of no rows as a failure; it is zero.
+    return new InputProfile(count, asLong(value(result, quarantined)), asLong(value(result, unknown)), completeness, result);
+  }
+
+  private static long asLong(Double value) {
+    return value == null ? 0L : Math.round(value);
   }
 
   /** Deequ uniqueness (0..1): the share of rows whose key occurs exactly once; 1 for a true key or no rows. */
@@ -65,11 +89,12 @@ public final class DeequMetrics {
     return unique == null ? 1.0 : unique;
   }
 
-  /** Records a day's input size for a dataset (replacing an earlier record of the same day). */
-  public void recordInputSize(String dataset, LocalDate runDate, Dataset<Row> input) {
-    Size size = new Size(Option.empty());
-    AnalyzerContext result = AnalysisRunner.onData(input).addAnalyzer(generic(size)).run();
-    repository.save(key(dataset, runDate), result);
+  /**
+   * Records a day's input profile for a dataset (replacing an earlier record of the same day);
+   * its Size is the volume history the next days compare against.
+   */
+  public void record(String dataset, LocalDate runDate, InputProfile profile) {
+    repository.save(key(dataset, runDate), profile.metrics());
   }
 
   /** Input sizes of the dataset on the last {@code days} run dates before {@code runDate}, newest first. */

@@ -2,11 +2,8 @@ package com.journeyanalytics.jobs.ingest;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
-import static org.apache.spark.sql.functions.count;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.when;
 
 import com.journeyanalytics.common.config.DatasetConfig;
@@ -30,7 +27,6 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -49,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class IngestStep implements Step {
 
   private static final Logger LOG = LoggerFactory.getLogger(IngestStep.class);
+  /** 1 for a row with a quarantine reason, else 0: what the profile sums and the split filters on. */
+  private static final String QUARANTINED = "_is_quarantined";
 
   @Override
   public String name() {
@@ -130,21 +128,17 @@ public final class IngestStep implements Step {
     Dataset<Row> typed = ExportValidation.withDatasetRules(
             ExportValidation.withTypedColumns(raw.rows(), dataset.contract(), futureCutoff),
             dataset.name(), config.fxRates(), config.reportingCurrency())
+        .withColumn(QUARANTINED, when(size(col(ExportValidation.REASONS)).gt(0), 1).otherwise(0))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Row totals = typed.agg(
-          count(lit(1)),
-          sum(when(size(col(ExportValidation.REASONS)).gt(0), 1).otherwise(0)),
-          sum(col(ExportValidation.UNKNOWN_ENUMS))).first();
-      long inputRows = totals.getLong(0);
-      long quarantinedRows = inputRows == 0 ? 0 : totals.getLong(1);
-      long unknownEnums = inputRows == 0 ? 0 : totals.getLong(2);
+      DeequMetrics.InputProfile profile = metrics.profile(typed, QUARANTINED, ExportValidation.UNKNOWN_ENUMS,
+          requiredColumns(dataset));
+      long inputRows = profile.rows();
       boolean comparableDay = ctx.mode() == RunMode.NIGHTLY || ctx.mode() == RunMode.BACKFILL;
       List<Long> volumeHistory = comparableDay
           ? metrics.inputSizesBefore(dataset.name(), ctx.runDate(), config.quality().volumeHistoryRuns()) : List.of();
-      Map<String, Double> completeness = inputRows == 0 ? Map.of() : metrics.completeness(typed, requiredColumns(dataset));
       if (comparableDay) {
-        metrics.recordInputSize(dataset.name(), ctx.runDate(), typed);
+        metrics.record(dataset.name(), ctx.runDate(), profile);
       }
       if (inputRows == 0) {
         checks.set(checks.indexOf(freshness), new QualityCheck(dataset.name(), "freshness", Status.WARN, 0.0, 1.0,
@@ -155,7 +149,7 @@ public final class IngestStep implements Step {
       writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, quarantineRows(typed, ctx, dataset),
           Map.of("run_date", Date.valueOf(ctx.runDate()), "dataset", dataset.name())));
 
-      Dataset<Row> usable = typed.where(size(col(ExportValidation.REASONS)).equalTo(0));
+      Dataset<Row> usable = typed.where(col(QUARANTINED).equalTo(0));
       if (milestones) {
         Dataset<Row> seen = accountMilestones(usable.select("account_id", "converted_at", "churned_at", "export_date"),
             ctx.runId());
@@ -183,8 +177,9 @@ public final class IngestStep implements Step {
           // An empty snapshot would wipe the table: it is reported (freshness) and not written.
           writes.add(writeSilver(ctx, dataset, accepted, snapshot));
         }
-        IngestChecks.Counts counts = new IngestChecks.Counts(inputRows, quarantinedRows, unknownEnums, acceptedRows);
-        checks.addAll(IngestChecks.evaluate(dataset.name(), counts, completeness, config.quality(), volumeHistory,
+        IngestChecks.Counts counts = new IngestChecks.Counts(inputRows, profile.quarantined(), profile.unknownEnums(),
+            acceptedRows);
+        checks.addAll(IngestChecks.evaluate(dataset.name(), counts, profile.completeness(), config.quality(), volumeHistory,
             comparableDay));
         checks.add(keyUniqueness(ctx.staging(), dataset, metrics));
         return new DatasetOutcome(writes, checks, counts);
@@ -233,7 +228,7 @@ public final class IngestStep implements Step {
   }
 
   private static Dataset<Row> quarantineRows(Dataset<Row> typed, RunContext ctx, DatasetConfig dataset) {
-    return typed.where(size(col(ExportValidation.REASONS)).gt(0)).select(
+    return typed.where(col(QUARANTINED).equalTo(1)).select(
         lit(ctx.runId()).as("run_id"),
         lit(Date.valueOf(ctx.runDate())).as("run_date"),
         lit(dataset.contract().source()).as("source"),
