@@ -1,9 +1,13 @@
 package com.journeyanalytics.jobs.ingest;
 
+import static org.apache.spark.sql.functions.array;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat_ws;
+import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 import static org.apache.spark.sql.functions.size;
+import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.when;
 
 import com.journeyanalytics.common.config.DatasetConfig;
@@ -129,6 +133,8 @@ public final class IngestStep implements Step {
             ExportValidation.withTypedColumns(raw.rows(), dataset.contract(), futureCutoff),
             dataset.name(), config.fxRates(), config.reportingCurrency())
         .withColumn(QUARANTINED, when(size(col(ExportValidation.REASONS)).gt(0), 1).otherwise(0))
+        // Only a quarantined row needs its raw text: for the rest it would be computed and cached for nothing.
+        .withColumn(RawExport.RAW_RECORD, when(col(QUARANTINED).equalTo(1), col(RawExport.RAW_RECORD)))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       DeequMetrics.InputProfile profile = metrics.profile(typed, QUARANTINED, ExportValidation.UNKNOWN_ENUMS,
@@ -149,7 +155,8 @@ public final class IngestStep implements Step {
       writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, quarantineRows(typed, ctx, dataset),
           Map.of("run_date", Date.valueOf(ctx.runDate()), "dataset", dataset.name())));
 
-      Dataset<Row> usable = typed.where(col(QUARANTINED).equalTo(0));
+      Dataset<Row> usable = typed.where(col(QUARANTINED).equalTo(0))
+          .drop(ExportValidation.REASONS, ExportValidation.UNKNOWN_ENUMS, QUARANTINED, RawExport.RAW_RECORD);
       if (milestones) {
         Dataset<Row> seen = accountMilestones(usable.select("account_id", "converted_at", "churned_at", "export_date"),
             ctx.runId());
@@ -217,13 +224,14 @@ public final class IngestStep implements Step {
 
   /** The distinct conversion and churn instants of the accounts rows read, first seen on the earliest export. */
   static Dataset<Row> accountMilestones(Dataset<Row> accounts, String runId) {
-    Dataset<Row> conversions = accounts.where(col("converted_at").isNotNull())
-        .select(col("account_id"), lit("converted_at").as("milestone"), col("converted_at").as("occurred_at"), col("export_date"));
-    Dataset<Row> churns = accounts.where(col("churned_at").isNotNull())
-        .select(col("account_id"), lit("churned_at").as("milestone"), col("churned_at").as("occurred_at"), col("export_date"));
-    return conversions.unionByName(churns)
-        .groupBy("account_id", "milestone", "occurred_at")
-        .agg(org.apache.spark.sql.functions.min("export_date").as("export_date"))
+    // One explode rather than a union of two selects, which would scan the (many) snapshots twice.
+    return accounts
+        .select(col("account_id"), col("export_date"), explode(array(
+            struct(lit("converted_at").as("milestone"), col("converted_at").as("occurred_at")),
+            struct(lit("churned_at").as("milestone"), col("churned_at").as("occurred_at")))).as("m"))
+        .where(col("m.occurred_at").isNotNull())
+        .groupBy(col("account_id"), col("m.milestone").as("milestone"), col("m.occurred_at").as("occurred_at"))
+        .agg(min("export_date").as("export_date"))
         .withColumn(TableStore.RUN_ID, lit(runId));
   }
 
