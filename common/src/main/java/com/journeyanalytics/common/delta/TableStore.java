@@ -143,6 +143,7 @@ public final class TableStore {
           .format("delta")
           .mode("overwrite")
           .option("overwriteSchema", "true")
+          .options(spec.properties())
           .partitionBy(spec.partitionColumns().toArray(new String[0]))
           .save(location(spec.name()));
       register(spec);
@@ -258,11 +259,12 @@ public final class TableStore {
     return new WriteResult(spec.name(), -1, after, after != before);
   }
 
-  /** The table's first write. */
+  /** The table's first write; Delta takes the delta.* options as the new table's properties. */
   private void create(TableSpec spec, Dataset<Row> conformed) {
     conformed.write()
         .format("delta")
         .mode("overwrite")
+        .options(spec.properties())
         .partitionBy(spec.partitionColumns().toArray(new String[0]))
         .save(location(spec.name()));
   }

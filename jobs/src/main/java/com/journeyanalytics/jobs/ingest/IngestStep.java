@@ -158,17 +158,17 @@ public final class IngestStep implements Step {
       Dataset<Row> usable = typed.where(col(QUARANTINED).equalTo(0))
           .drop(ExportValidation.REASONS, ExportValidation.UNKNOWN_ENUMS, QUARANTINED, RawExport.RAW_RECORD);
       if (milestones) {
-        Dataset<Row> seen = accountMilestones(usable.select("account_id", "converted_at", "churned_at", "export_date"),
-            ctx.runId());
+        Dataset<Row> snapshots = usable.select("account_id", "converted_at", "churned_at", "export_date");
         if (ctx.mode() == RunMode.FULL_REFRESH) {
           // Earlier snapshots carry conversion/churn instants the newest one has overwritten.
           List<String> earlier = new ArrayList<>();
           days.headMap(days.lastKey(), false).values().forEach(folder -> earlier.addAll(exports.files(folder)));
           if (!earlier.isEmpty()) {
-            seen = accountMilestones(earlierMilestoneColumns(ctx, exports, dataset, earlier, futureCutoff), ctx.runId())
-                .unionByName(seen);
+            snapshots = earlierMilestoneColumns(ctx, exports, dataset, earlier, futureCutoff).unionByName(snapshots);
           }
         }
+        // Aggregated over all snapshots read at once: an instant seen in several of them is one row.
+        Dataset<Row> seen = accountMilestones(snapshots, ctx.runId());
         writes.add(ctx.mode() == RunMode.FULL_REFRESH
             ? ctx.staging().replace(Silver.ACCOUNT_MILESTONES, seen)
             : ctx.staging().upsert(Silver.ACCOUNT_MILESTONES, seen, "false"));

@@ -45,7 +45,7 @@ public final class TouchpointStep implements Step {
     Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql", Map.of());
     Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
         .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
-    // A full refresh rewrites the table; a nightly run merges, rewriting only the files whose rows changed.
+    // A full refresh rewrites the table; a nightly run merges, writing only the rows that changed (deletion vectors).
     WriteResult written = ctx.mode() == RunMode.FULL_REFRESH
         ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
         : ctx.tables().sync(Touchpoints.SPEC, touchpoints);

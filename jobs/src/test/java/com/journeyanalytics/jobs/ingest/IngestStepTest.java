@@ -138,4 +138,30 @@ class IngestStepTest {
         .containsExactlyRowsInAnyOrder(List.of("ticket_id", "created_at"), List.of(row("t1", "2026-11-20T09:00:00Z")));
     assertThat(check(result, "tickets", "extra_columns").message()).contains("internal_note");
   }
+
+  @Test
+  void aFullRefreshKeepsEachMilestoneSeenInSeveralSnapshotsOnceWithTheSnapshotThatFirstShowedIt(
+      @TempDir Path exportsDir, @TempDir Path warehouse) {
+    String header = "account_id,account_name,industry,segment,region,country,plan,"
+        + "acquisition_channel,created_at,trial_started_at,converted_at,churned_at,updated_at";
+    ExportFixture exports = new ExportFixture(exportsDir);
+    // a1 converted before day 1 and stays; a2 converted and churned by day 1, then came back on day 2.
+    exports.write("crm/accounts", "2026-11-20", "accounts.csv", List.of(header,
+        "a1,Acme,software,SMB,EMEA,DE,pro,email,2026-11-01T00:00:00Z,,2026-11-10T00:00:00Z,,2026-11-10T00:00:00Z",
+        "a2,Beta,retail,SMB,NA,US,pro,direct,2026-11-02T00:00:00Z,,2026-11-05T00:00:00Z,2026-11-15T00:00:00Z,2026-11-15T00:00:00Z"));
+    exports.write("crm/accounts", "2026-11-21", "accounts.csv", List.of(header,
+        "a1,Acme,software,SMB,EMEA,DE,pro,email,2026-11-01T00:00:00Z,,2026-11-10T00:00:00Z,,2026-11-10T00:00:00Z",
+        "a2,Beta,retail,SMB,NA,US,pro,direct,2026-11-02T00:00:00Z,,2026-11-21T06:00:00Z,,2026-11-21T06:00:00Z"));
+    JobConfig config = TestRuns.config(exportsDir, warehouse, Map.of());
+    RunContext ctx = TestRuns.context(config, "run-1", "2026-11-21", RunMode.FULL_REFRESH);
+
+    new IngestStep().run(ctx);
+
+    assertThatDataFrame(ctx.staging().read("silver_account_milestones"))
+        .containsExactlyRowsInAnyOrder(List.of("account_id", "milestone", "occurred_at", "export_date"), List.of(
+            row("a1", "converted_at", "2026-11-10T00:00:00Z", "2026-11-20"),
+            row("a2", "converted_at", "2026-11-05T00:00:00Z", "2026-11-20"),
+            row("a2", "churned_at", "2026-11-15T00:00:00Z", "2026-11-20"),
+            row("a2", "converted_at", "2026-11-21T06:00:00Z", "2026-11-21")));
+  }
 }

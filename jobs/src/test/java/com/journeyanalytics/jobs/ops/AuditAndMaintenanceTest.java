@@ -43,15 +43,14 @@ class AuditAndMaintenanceTest {
     assertThat(JobRuns.jsonLines(spark.sql(asOfDay1))).isEqualTo(touchpointsOfDay1);
 
     Map<String, List<String>> before = JobRuns.contentsIgnoringRunId(tables, staging);
-    // silver_touches is merged into by every run (day 2 inserted t4 in a file of its own). The day-2
-    // sync of touchpoints wrote its changed and new rows into new files next to day 1's, one per
-    // event_date it changed (deletion vectors mark the old copies), so both have more files than
-    // compaction leaves: touchpoints one per event_date, silver_touches one.
+    // silver_touches is merged into by every run (day 2 inserted t4 in a file of its own), so it has
+    // several files. In this tiny world every touchpoint the day-2 sync changed was alone in its
+    // event_date's file, so touchpoints keeps one file per day (GeneratedSampleRunTest shows the
+    // small files that nightly syncs leave on a real sample).
     long silverFilesBefore = files(staging, "silver_touches");
     long touchpointFilesBefore = files(tables, "touchpoints");
     long eventDates = tables.read("touchpoints").select("event_date").distinct().count();
     assertThat(silverFilesBefore).as("silver_touches files before maintenance").isGreaterThanOrEqualTo(2);
-    assertThat(touchpointFilesBefore).as("touchpoints files before maintenance").isGreaterThan(eventDates);
 
     JobRuns.Result maintenance = JobRuns.run(exportsDir.toString(), warehouse.toString(), conf,
         "--mode", "maintenance", "--run-date", MiniWorld.DAY2);
