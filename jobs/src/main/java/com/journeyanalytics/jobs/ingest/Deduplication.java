@@ -1,7 +1,9 @@
 package com.journeyanalytics.jobs.ingest;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import java.util.ArrayList;
@@ -11,6 +13,8 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
 
 /** Re-exported records: keep one row per key. */
 public final class Deduplication {
@@ -23,6 +27,14 @@ public final class Deduplication {
    * so the choice never depends on partitioning.
    */
   public static Dataset<Row> keepLatestPerKey(Dataset<Row> rows, String key, boolean hasUpdatedAt) {
+    return keepLatestPerKey(rows, repeatedKeys(rows, key), key, hasUpdatedAt);
+  }
+
+  /**
+   * The same, given {@code repeated} = {@link #repeatedKeys}(rows, key): rows whose key occurs once
+   * pass through, and only the others go through the window, which shuffles and sorts whole rows.
+   */
+  public static Dataset<Row> keepLatestPerKey(Dataset<Row> rows, Dataset<Row> repeated, String key, boolean hasUpdatedAt) {
     List<Column> order = new ArrayList<>();
     if (hasUpdatedAt) {
       order.add(col("updated_at").desc_nulls_last());
@@ -30,9 +42,24 @@ public final class Deduplication {
     order.add(col(RawExport.EXPORT_DATE).desc_nulls_last());
     order.add(col(RawExport.SOURCE_FILE).desc_nulls_last());
     order.add(xxhash64(Arrays.stream(rows.columns()).map(c -> col("`" + c + "`")).toArray(Column[]::new)).desc());
-    return rows
+    // Repeated keys are few next to the rows (re-exports of changed records): broadcast, no shuffle of the rows.
+    Dataset<Row> keys = broadcast(repeated.select(col(key)));
+    Seq<String> on = JavaConverters.asScalaBuffer(List.of(key)).toSeq();
+    Dataset<Row> latestOfRepeated = rows.join(keys, on, "left_semi")
         .withColumn("_rank", row_number().over(Window.partitionBy(col(key)).orderBy(order.toArray(new Column[0]))))
         .where(col("_rank").equalTo(1))
         .drop("_rank");
+    return rows.join(keys, on, "left_anti").unionByName(latestOfRepeated);
+  }
+
+  /** The keys that occur more than once in {@code rows}, with their {@code count}; counting shuffles only the key. */
+  public static Dataset<Row> repeatedKeys(Dataset<Row> rows, String key) {
+    return rows.groupBy(col(key)).count().where(col("count").gt(1));
+  }
+
+  /** How many rows deduplication removes: for each repeated key, all but one. */
+  public static long surplusRows(Dataset<Row> repeated) {
+    Row total = repeated.agg(sum(col("count").minus(1))).first();
+    return total.isNullAt(0) ? 0L : total.getLong(0);
   }
 }

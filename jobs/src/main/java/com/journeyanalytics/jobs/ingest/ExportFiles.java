@@ -17,6 +17,9 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.io.compress.CompressionCodec;
 import org.apache.hadoop.io.compress.CompressionCodecFactory;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.util.HadoopInputFile;
+import org.apache.parquet.schema.Type;
 
 /**
  * The export folders of one dataset: {@code <root>/<path>/export_date=YYYY-MM-DD/<files>}, on any
@@ -100,6 +103,15 @@ public final class ExportFiles {
       return lines;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
+    }
+  }
+
+  /** The top-level column names of a Parquet file, from its footer (read on the driver, no Spark job). */
+  public List<String> parquetColumns(String file) {
+    try (ParquetFileReader reader = ParquetFileReader.open(HadoopInputFile.fromPath(new Path(file), hadoop))) {
+      return reader.getFooter().getFileMetaData().getSchema().getFields().stream().map(Type::getName).toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the Parquet footer of " + file, e);
     }
   }
 }

@@ -145,7 +145,7 @@ public final class ExportReader {
   private RawExport readParquet(DatasetConfig dataset, List<String> files) {
     Map<List<String>, List<String>> filesBySchema = new LinkedHashMap<>();
     for (String file : files) {
-      List<String> columns = Arrays.asList(spark.read().parquet(file).schema().fieldNames());
+      List<String> columns = exports.parquetColumns(file);
       filesBySchema.computeIfAbsent(columns, c -> new ArrayList<>()).add(file);
     }
     Set<String> extra = new LinkedHashSet<>();

@@ -173,13 +173,12 @@ public final class IngestStep implements Step {
             ? ctx.staging().replace(Silver.ACCOUNT_MILESTONES, seen)
             : ctx.staging().upsert(Silver.ACCOUNT_MILESTONES, seen, "false"));
       }
-      Dataset<Row> accepted = Deduplication.keepLatestPerKey(
-          usable,
-          dataset.contract().key(), dataset.contract().hasUpdatedAt())
-          .withColumn(TableStore.RUN_ID, lit(ctx.runId()))
-          .persist(StorageLevel.MEMORY_AND_DISK());
+      String key = dataset.contract().key();
+      Dataset<Row> repeated = Deduplication.repeatedKeys(usable, key).persist(StorageLevel.MEMORY_AND_DISK());
       try {
-        long acceptedRows = accepted.count();
+        long acceptedRows = inputRows - profile.quarantined() - Deduplication.surplusRows(repeated);
+        Dataset<Row> accepted = Deduplication.keepLatestPerKey(usable, repeated, key, dataset.contract().hasUpdatedAt())
+            .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
         if (acceptedRows > 0 || !snapshot) {
           // An empty snapshot would wipe the table: it is reported (freshness) and not written.
           writes.add(writeSilver(ctx, dataset, accepted, snapshot));
@@ -191,7 +190,7 @@ public final class IngestStep implements Step {
         checks.add(keyUniqueness(ctx.staging(), dataset, metrics));
         return new DatasetOutcome(writes, checks, counts);
       } finally {
-        accepted.unpersist();
+        repeated.unpersist();
       }
     } finally {
       typed.unpersist();

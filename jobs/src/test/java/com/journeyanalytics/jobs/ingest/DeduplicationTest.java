@@ -1,5 +1,6 @@
 package com.journeyanalytics.jobs.ingest;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 
@@ -30,16 +31,18 @@ class DeduplicationTest {
   }
 
   @Test
-  void keepsTheGreatestUpdatedAtThenTheLatestExportDay() {
+  void keepsTheGreatestUpdatedAtThenTheLatestExportDayAndPassesSingleRowsThrough() {
     Dataset<Row> rows = SparkTestSession.get().createDataFrame(List.of(
         ticket("t1", "open", "2026-11-20T09:00:00Z", "2026-11-20", "a.csv"),
         ticket("t1", "solved", "2026-11-21T09:00:00Z", "2026-11-20", "a.csv"),
         ticket("t1", "pending", "2026-11-20T12:00:00Z", "2026-11-22", "b.csv"),
         ticket("t2", "open", "2026-11-20T09:00:00Z", "2026-11-20", "a.csv"),
-        ticket("t2", "closed", "2026-11-20T09:00:00Z", "2026-11-21", "b.csv")), SCHEMA);
+        ticket("t2", "closed", "2026-11-20T09:00:00Z", "2026-11-21", "b.csv"),
+        ticket("t3", "new", "2026-11-19T09:00:00Z", "2026-11-20", "a.csv")), SCHEMA);
 
-    assertThatDataFrame(Deduplication.keepLatestPerKey(rows, "ticket_id", true))
-        .containsExactlyRowsInAnyOrder(List.of("ticket_id", "status"), List.of(row("t1", "solved"), row("t2", "closed")));
+    assertThatDataFrame(Deduplication.keepLatestPerKey(rows, "ticket_id", true)).containsExactlyRowsInAnyOrder(
+        List.of("ticket_id", "status"), List.of(row("t1", "solved"), row("t2", "closed"), row("t3", "new")));
+    assertThat(Deduplication.surplusRows(Deduplication.repeatedKeys(rows, "ticket_id"))).isEqualTo(3);
   }
 
   @Test
