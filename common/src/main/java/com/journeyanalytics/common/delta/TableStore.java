@@ -127,7 +127,7 @@ public final class TableStore {
   public WriteResult replace(TableSpec spec, Dataset<Row> rows) {
     if (!exists(spec.name())) {
       // Nothing to compare with: write at once rather than materialize the rows for a fingerprint first.
-      create(spec, clusteredForWrite(spec, spec.conform(rows)));
+      overwrite(spec, clusteredForWrite(spec, spec.conform(rows)));
       long written = rowsWrittenByLastCommit(spec.name());
       register(spec);
       return new WriteResult(spec.name(), written, version(spec.name()), true);
@@ -139,13 +139,7 @@ public final class TableStore {
         register(spec);
         return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
       }
-      conformed.write()
-          .format("delta")
-          .mode("overwrite")
-          .option("overwriteSchema", "true")
-          .options(spec.properties())
-          .partitionBy(spec.partitionColumns().toArray(new String[0]))
-          .save(location(spec.name()));
+      overwrite(spec, conformed);
       register(spec);
       return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), true);
     } finally {
@@ -190,7 +184,7 @@ public final class TableStore {
             .option("replaceWhere", String.join(" AND ", predicates))
             .save(location(spec.name()));
       } else {
-        create(spec, conformed);
+        overwrite(spec, conformed);
       }
       register(spec);
       return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), true);
@@ -229,7 +223,7 @@ public final class TableStore {
   private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition, boolean deleteMissing) {
     Dataset<Row> conformed = spec.conform(rows);
     if (!exists(spec.name())) {
-      create(spec, clusteredForWrite(spec, conformed));
+      overwrite(spec, clusteredForWrite(spec, conformed));
       register(spec);
       return new WriteResult(spec.name(), -1, version(spec.name()), true);
     }
@@ -259,11 +253,15 @@ public final class TableStore {
     return new WriteResult(spec.name(), -1, after, after != before);
   }
 
-  /** The table's first write; Delta takes the delta.* options as the new table's properties. */
-  private void create(TableSpec spec, Dataset<Row> conformed) {
+  /**
+   * Writes the whole table (its first write, or a replacement in one commit); Delta takes the
+   * delta.* options as a new table's properties.
+   */
+  private void overwrite(TableSpec spec, Dataset<Row> conformed) {
     conformed.write()
         .format("delta")
         .mode("overwrite")
+        .option("overwriteSchema", "true")
         .options(spec.properties())
         .partitionBy(spec.partitionColumns().toArray(new String[0]))
         .save(location(spec.name()));

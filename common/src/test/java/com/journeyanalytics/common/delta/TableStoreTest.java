@@ -9,8 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.testing.SparkTestSession;
+import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -42,7 +45,7 @@ class TableStoreTest {
   private final SparkSession spark = SparkTestSession.get();
 
   private Dataset<Row> things(String runId, Object... thingAmountPairs) {
-    List<Row> rows = new java.util.ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     for (int i = 0; i < thingAmountPairs.length; i += 2) {
       rows.add(RowFactory.create(thingAmountPairs[i], thingAmountPairs[i + 1], runId));
     }
@@ -97,7 +100,7 @@ class TableStoreTest {
     TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
     store.replace(SPEC, things("run-1", "a", 1L, "b", 2L));
 
-    store.replaceSlice(SPEC, things("run-2", "b", 3L), java.util.Map.of("thing", "b"));
+    store.replaceSlice(SPEC, things("run-2", "b", 3L), Map.of("thing", "b"));
 
     assertThatDataFrame(store.read("things"))
         .containsExactlyRowsInAnyOrder(List.of("thing", "amount", "run_id"), List.of(row("a", 1, "run-1"), row("b", 3, "run-2")));
@@ -114,21 +117,21 @@ class TableStoreTest {
     assertThatDataFrame(store.read("daily_things")).containsExactlyRowsInAnyOrder(
         List.of("thing", "day", "amount", "run_id"),
         List.of(row("a", "d1", 1, "run-1"), row("b", "d1", 20, "run-2"), row("d", "d2", 4, "run-2")));
-    java.util.Map<String, String> metrics = io.delta.tables.DeltaTable.forPath(spark, store.location("daily_things"))
+    Map<String, String> metrics = DeltaTable.forPath(spark, store.location("daily_things"))
         .history(1).select("operationMetrics").first().getJavaMap(0);
     // b updated, c deleted, d inserted; a stays in its file, copied nowhere.
     assertThat(metrics).containsEntry("numTargetRowsUpdated", "1").containsEntry("numTargetRowsDeleted", "1")
         .containsEntry("numTargetRowsInserted", "1").containsEntry("numTargetRowsCopied", "0");
     // The first write left one file per day. The sync added one per day (b, d) and removed d2's first
     // file, whose only row (c) it deleted; d1's first file stays, b's old copy marked deleted in it.
-    Row detail = io.delta.tables.DeltaTable.forPath(spark, store.location("daily_things")).detail()
+    Row detail = DeltaTable.forPath(spark, store.location("daily_things")).detail()
         .select("numFiles", "properties").first();
     assertThat(detail.getLong(0)).isEqualTo(3);
     assertThat(detail.<String, String>getJavaMap(1)).containsEntry("delta.enableDeletionVectors", "true");
   }
 
   private Dataset<Row> daily(String runId, Object... thingDayAmount) {
-    List<Row> rows = new java.util.ArrayList<>();
+    List<Row> rows = new ArrayList<>();
     for (int i = 0; i < thingDayAmount.length; i += 3) {
       rows.add(RowFactory.create(thingDayAmount[i], thingDayAmount[i + 1], thingDayAmount[i + 2], runId));
     }

@@ -24,15 +24,9 @@ public final class Deduplication {
   /**
    * Keeps, per {@code key}, the row with the greatest updated_at (when the dataset has one), then
    * the latest export_date; remaining ties go to the later file, then the hash of the whole row,
-   * so the choice never depends on partitioning.
-   */
-  public static Dataset<Row> keepLatestPerKey(Dataset<Row> rows, String key, boolean hasUpdatedAt) {
-    return keepLatestPerKey(rows, repeatedKeys(rows, key), key, hasUpdatedAt);
-  }
-
-  /**
-   * The same, given {@code repeated} = {@link #repeatedKeys}(rows, key): rows whose key occurs once
-   * pass through, and only the others go through the window, which shuffles and sorts whole rows.
+   * so the choice never depends on partitioning. {@code repeated} is {@link #repeatedKeys}(rows,
+   * key): rows whose key occurs once pass through, and only the others go through the window,
+   * which shuffles and sorts whole rows.
    */
   public static Dataset<Row> keepLatestPerKey(Dataset<Row> rows, Dataset<Row> repeated, String key, boolean hasUpdatedAt) {
     List<Column> order = new ArrayList<>();

@@ -1,8 +1,8 @@
 package com.journeyanalytics.jobs.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import com.journeyanalytics.common.testing.SparkTestSession;
 import java.sql.Date;
@@ -40,7 +40,7 @@ class DeduplicationTest {
         ticket("t2", "closed", "2026-11-20T09:00:00Z", "2026-11-21", "b.csv"),
         ticket("t3", "new", "2026-11-19T09:00:00Z", "2026-11-20", "a.csv")), SCHEMA);
 
-    assertThatDataFrame(Deduplication.keepLatestPerKey(rows, "ticket_id", true)).containsExactlyRowsInAnyOrder(
+    assertThatDataFrame(keepLatestPerKey(rows, true)).containsExactlyRowsInAnyOrder(
         List.of("ticket_id", "status"), List.of(row("t1", "solved"), row("t2", "closed"), row("t3", "new")));
     assertThat(Deduplication.surplusRows(Deduplication.repeatedKeys(rows, "ticket_id"))).isEqualTo(3);
   }
@@ -51,7 +51,11 @@ class DeduplicationTest {
         ticket("t1", "open", "2026-11-22T09:00:00Z", "2026-11-20", "a.csv"),
         ticket("t1", "solved", "2026-11-20T09:00:00Z", "2026-11-21", "b.csv")), SCHEMA);
 
-    assertThatDataFrame(Deduplication.keepLatestPerKey(rows, "ticket_id", false))
+    assertThatDataFrame(keepLatestPerKey(rows, false))
         .containsExactlyRowsInAnyOrder(List.of("ticket_id", "status"), List.of(row("t1", "solved")));
+  }
+
+  private static Dataset<Row> keepLatestPerKey(Dataset<Row> rows, boolean hasUpdatedAt) {
+    return Deduplication.keepLatestPerKey(rows, Deduplication.repeatedKeys(rows, "ticket_id"), "ticket_id", hasUpdatedAt);
   }
 }
