@@ -6,14 +6,16 @@ import java.util.Map;
 
 /**
  * Where one export lives and how to read it: path under the exports root, format, Spark reader
- * options, whether a missing day is tolerated, and the canonical -> source column names
- * (an empty mapping means the export already uses the canonical names).
+ * options, whether a missing day is tolerated, whether a day folder counts as present only once
+ * it holds a {@code _SUCCESS} marker, and the canonical -> source column names (an empty mapping
+ * means the export already uses the canonical names).
  */
 public record DatasetConfig(
     InputContract.Dataset contract,
     String path,
     Format format,
     boolean optional,
+    boolean requireSuccessMarker,
     Map<String, String> readerOptions,
     Map<String, String> columns) {
 
@@ -40,6 +42,7 @@ public record DatasetConfig(
         section.nonBlank("path"),
         format,
         section.bool("optional"),
+        section.bool("require-success-marker"),
         section.stringMap("options"),
         columns);
   }

@@ -14,7 +14,9 @@ public record QualitySettings(
     double volumeFailBelowPercent,
     int volumeHistoryRuns,
     int volumeMinHistoryRuns,
-    long minRows) {
+    long minRows,
+    double snapshotShrinkWarnPercent,
+    double snapshotShrinkFailPercent) {
 
   static QualitySettings from(ConfigReader q) {
     QualitySettings s = new QualitySettings(
@@ -30,12 +32,17 @@ public record QualitySettings(
         q.doubleBetween("volume.fail-below", 0, 100),
         q.intBetween("volume.history-runs", 1, 365),
         q.intBetween("volume.min-history-runs", 1, 365),
-        q.intBetween("min-rows", 0, Integer.MAX_VALUE));
+        q.intBetween("min-rows", 0, Integer.MAX_VALUE),
+        q.doubleBetween("snapshot-shrink.warn-above", 0, 100),
+        q.doubleBetween("snapshot-shrink.fail-above", 0, 100));
     if (s.quarantineFailPercent < s.quarantineWarnPercent) {
       throw q.bad("quarantine-rate.fail-above", "must not be below quarantine-rate.warn-above");
     }
     if (s.orphanFailPercent < s.orphanWarnPercent) {
       throw q.bad("orphan-rate.fail-above", "must not be below orphan-rate.warn-above");
+    }
+    if (s.snapshotShrinkFailPercent < s.snapshotShrinkWarnPercent) {
+      throw q.bad("snapshot-shrink.fail-above", "must not be below snapshot-shrink.warn-above");
     }
     return s;
   }

@@ -4,8 +4,12 @@ package com.journeyanalytics.common.quality;
 public record QualityCheck(
     String dataset, String checkName, Status status, Double observedValue, Double threshold, String message) {
 
+  /**
+   * {@code SKIPPED}: the check did not judge (too little data to mean anything); it is neither a
+   * pass nor a problem, and is never counted as a pass.
+   */
   public enum Status {
-    PASS, WARN, FAIL;
+    PASS, WARN, FAIL, SKIPPED;
 
     public String label() {
       return name().toLowerCase();
@@ -14,6 +18,11 @@ public record QualityCheck(
 
   public static QualityCheck pass(String dataset, String check, Double observed, Double threshold, String message) {
     return new QualityCheck(dataset, check, Status.PASS, observed, threshold, message);
+  }
+
+  /** A check that did not judge; {@code message} says why (e.g. fewer rows than the minimum). */
+  public static QualityCheck skipped(String dataset, String check, Double observed, Double threshold, String message) {
+    return new QualityCheck(dataset, check, Status.SKIPPED, observed, threshold, message);
   }
 
   /** A reconciliation: two counts that must be equal. */

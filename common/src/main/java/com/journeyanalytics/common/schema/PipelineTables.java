@@ -37,7 +37,7 @@ public final class PipelineTables {
       .column("run_date", DateType, "Export day of the run")
       .column("dataset", StringType, "Dataset or table checked")
       .column("check_name", StringType, "Check, e.g. completeness, key_uniqueness, quarantine_rate")
-      .column("status", StringType, "pass | warn | fail")
+      .column("status", StringType, "pass | warn | fail | skipped (too little data to judge; never a pass)")
       .column("observed_value", DoubleType, "Measured value (rates in percent)")
       .column("threshold", DoubleType, "Threshold the value was compared with")
       .column("message", StringType, "What was checked and what was found")

@@ -33,7 +33,7 @@ public final class IngestChecks {
       double complete = share == null ? 100.0 : Math.round(share * 10000.0) / 100.0;
       String check = "completeness:" + column;
       checks.add(!enough
-          ? QualityCheck.pass(dataset, check, complete, q.completenessFailBelowPercent(), skipped)
+          ? QualityCheck.skipped(dataset, check, complete, q.completenessFailBelowPercent(), skipped)
           : new QualityCheck(dataset, check,
               complete < q.completenessFailBelowPercent() ? Status.FAIL
                   : complete < q.completenessWarnBelowPercent() ? Status.WARN : Status.PASS,
@@ -43,7 +43,7 @@ public final class IngestChecks {
 
     double quarantineRate = percent(counts.quarantined(), counts.input(), 0.0);
     checks.add(!enough
-        ? QualityCheck.pass(dataset, "quarantine_rate", quarantineRate, q.quarantineFailPercent(), skipped)
+        ? QualityCheck.skipped(dataset, "quarantine_rate", quarantineRate, q.quarantineFailPercent(), skipped)
         : new QualityCheck(dataset, "quarantine_rate",
             quarantineRate > q.quarantineFailPercent() ? Status.FAIL
                 : quarantineRate > q.quarantineWarnPercent() ? Status.WARN : Status.PASS,
@@ -61,13 +61,13 @@ public final class IngestChecks {
   static QualityCheck volume(String dataset, long rows, QualitySettings q, List<Long> history, boolean comparable,
       boolean enough, String skipped) {
     if (!comparable) {
-      return QualityCheck.pass(dataset, "volume", (double) rows, null, "skipped: only nightly and backfill runs are compared");
+      return QualityCheck.skipped(dataset, "volume", (double) rows, null, "skipped: only nightly and backfill runs are compared");
     }
     if (!enough) {
-      return QualityCheck.pass(dataset, "volume", (double) rows, null, skipped);
+      return QualityCheck.skipped(dataset, "volume", (double) rows, null, skipped);
     }
     if (history.size() < q.volumeMinHistoryRuns()) {
-      return QualityCheck.pass(dataset, "volume", (double) rows, null,
+      return QualityCheck.skipped(dataset, "volume", (double) rows, null,
           "skipped: " + history.size() + " earlier runs, fewer than the minimum of " + q.volumeMinHistoryRuns());
     }
     List<Long> sorted = new ArrayList<>(history);
@@ -80,6 +80,28 @@ public final class IngestChecks {
     double shown = Double.isInfinite(ratio) ? 1e9 : ratio;
     return new QualityCheck(dataset, "volume", status, shown, median,
         String.format("%d input rows are %.1f%% of the median %.1f of the last %d runs", rows, shown, median, n));
+  }
+
+  /**
+   * snapshot_shrink: a snapshot's accepted rows against the previous accepted snapshot
+   * ({@code previous}, null when there is none). observed_value is the percent fewer rows
+   * (negative when the snapshot grew); threshold is the limit that decided the status. No minimum
+   * of rows: losing 3 of 4 accounts is as much a loss as losing 75,000 of 100,000.
+   */
+  public static QualityCheck snapshotShrink(String dataset, long accepted, Long previous, QualitySettings q) {
+    if (previous == null || previous == 0) {
+      return QualityCheck.skipped(dataset, "snapshot_shrink", null, null,
+          "skipped: no previous accepted snapshot to compare " + accepted + " accepted rows with");
+    }
+    double fewer = Math.round((previous - accepted) * 10000.0 / previous) / 100.0;
+    Status status = fewer > q.snapshotShrinkFailPercent() ? Status.FAIL
+        : fewer > q.snapshotShrinkWarnPercent() ? Status.WARN : Status.PASS;
+    double threshold = status == Status.FAIL ? q.snapshotShrinkFailPercent() : q.snapshotShrinkWarnPercent();
+    String change = fewer >= 0 ? String.format("%.2f%% fewer", fewer) : String.format("%.2f%% more", -fewer);
+    return new QualityCheck(dataset, "snapshot_shrink", status, fewer, threshold,
+        String.format("%d accepted rows against %d in the previous accepted snapshot: %s%s", accepted, previous, change,
+            status == Status.FAIL ? String.format(" (fail above %.1f%%); the previous snapshot is kept", threshold)
+                : status == Status.WARN ? String.format(" (warn above %.1f%%)", threshold) : ""));
   }
 
   static double percent(long part, long whole, double ifEmpty) {

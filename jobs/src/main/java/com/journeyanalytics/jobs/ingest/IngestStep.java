@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 
 import com.journeyanalytics.common.config.DatasetConfig;
 import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.config.QualitySettings;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.quality.QualityCheck;
@@ -98,8 +99,11 @@ public final class IngestStep implements Step {
 
   private DatasetOutcome ingest(RunContext ctx, DatasetConfig dataset, DeequMetrics metrics) {
     JobConfig config = ctx.config();
-    ExportFiles exports = new ExportFiles(ctx.spark().sparkContext().hadoopConfiguration(), config.exports(), dataset.path());
-    TreeMap<LocalDate, Path> days = new TreeMap<>(exports.days().headMap(ctx.runDate(), true));
+    ExportFiles exports = new ExportFiles(ctx.spark().sparkContext().hadoopConfiguration(), config.exports(), dataset.path(),
+        dataset.requireSuccessMarker());
+    ExportFiles.Days listed = exports.days();
+    TreeMap<LocalDate, Path> days = new TreeMap<>(listed.present().headMap(ctx.runDate(), true));
+    TreeMap<LocalDate, Path> unmarked = new TreeMap<>(listed.unmarked().headMap(ctx.runDate(), true));
     List<QualityCheck> checks = new ArrayList<>();
     boolean snapshot = dataset.contract().kind() == Kind.SNAPSHOT;
 
@@ -114,7 +118,7 @@ public final class IngestStep implements Step {
     } else if (days.containsKey(ctx.runDate())) {
       toRead.put(ctx.runDate(), days.get(ctx.runDate()));
     }
-    QualityCheck freshness = freshness(dataset, days, ctx.runDate(), snapshot);
+    QualityCheck freshness = freshness(dataset, days, unmarked, ctx.runDate(), snapshot);
     checks.add(freshness);
     if (toRead.isEmpty()) {
       // Nothing to read: the silver table keeps what it had; a missing export never wipes data.
@@ -157,29 +161,22 @@ public final class IngestStep implements Step {
 
       Dataset<Row> usable = typed.where(col(QUARANTINED).equalTo(0))
           .drop(ExportValidation.REASONS, ExportValidation.UNKNOWN_ENUMS, QUARANTINED, RawExport.RAW_RECORD);
-      if (milestones) {
-        Dataset<Row> snapshots = usable.select("account_id", "converted_at", "churned_at", "export_date");
-        if (ctx.mode() == RunMode.FULL_REFRESH) {
-          // Earlier snapshots carry conversion/churn instants the newest one has overwritten.
-          List<String> earlier = new ArrayList<>();
-          days.headMap(days.lastKey(), false).values().forEach(folder -> earlier.addAll(exports.files(folder)));
-          if (!earlier.isEmpty()) {
-            snapshots = earlierMilestoneColumns(ctx, exports, dataset, earlier, futureCutoff).unionByName(snapshots);
-          }
-        }
-        // Aggregated over all snapshots read at once: an instant seen in several of them is one row.
-        Dataset<Row> seen = accountMilestones(snapshots, ctx.runId());
-        writes.add(ctx.mode() == RunMode.FULL_REFRESH
-            ? ctx.staging().replace(Silver.ACCOUNT_MILESTONES, seen)
-            : ctx.staging().upsert(Silver.ACCOUNT_MILESTONES, seen, "false"));
-      }
       String key = dataset.contract().key();
       Dataset<Row> repeated = Deduplication.repeatedKeys(usable, key).persist(StorageLevel.MEMORY_AND_DISK());
       try {
         long acceptedRows = inputRows - profile.quarantined() - Deduplication.surplusRows(repeated);
+        // Judged before anything of the dataset is written: a sharply shrunk snapshot must not replace history.
+        QualityCheck shrink = snapshot ? snapshotShrink(ctx.staging(), dataset, acceptedRows, config.quality()) : null;
+        boolean keepPrevious = shrink != null && shrink.status() == Status.FAIL;
+        if (keepPrevious) {
+          LOG.error("dataset {}: {}", dataset.name(), shrink.message());
+        }
+        if (milestones && !keepPrevious) {
+          writes.add(writeMilestones(ctx, exports, dataset, days, usable, futureCutoff));
+        }
         Dataset<Row> accepted = Deduplication.keepLatestPerKey(usable, repeated, key, dataset.contract().hasUpdatedAt())
             .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
-        if (acceptedRows > 0 || !snapshot) {
+        if (!keepPrevious && (acceptedRows > 0 || !snapshot)) {
           // An empty snapshot would wipe the table: it is reported (freshness) and not written.
           writes.add(writeSilver(ctx, dataset, accepted, snapshot));
         }
@@ -187,6 +184,9 @@ public final class IngestStep implements Step {
             acceptedRows);
         checks.addAll(IngestChecks.evaluate(dataset.name(), counts, profile.completeness(), config.quality(), volumeHistory,
             comparableDay));
+        if (shrink != null) {
+          checks.add(shrink);
+        }
         checks.add(keyUniqueness(ctx.staging(), dataset, metrics));
         return new DatasetOutcome(writes, checks, counts);
       } finally {
@@ -195,6 +195,36 @@ public final class IngestStep implements Step {
     } finally {
       typed.unpersist();
     }
+  }
+
+  /**
+   * Upserts the conversion and churn instants the accounts rows show into silver_account_milestones
+   * (a full refresh rebuilds it, also from the earlier snapshots).
+   */
+  private static WriteResult writeMilestones(RunContext ctx, ExportFiles exports, DatasetConfig dataset,
+      TreeMap<LocalDate, Path> days, Dataset<Row> usable, Instant futureCutoff) {
+    Dataset<Row> snapshots = usable.select("account_id", "converted_at", "churned_at", "export_date");
+    if (ctx.mode() == RunMode.FULL_REFRESH) {
+      // Earlier snapshots carry conversion/churn instants the newest one has overwritten.
+      List<String> earlier = new ArrayList<>();
+      days.headMap(days.lastKey(), false).values().forEach(folder -> earlier.addAll(exports.files(folder)));
+      if (!earlier.isEmpty()) {
+        snapshots = earlierMilestoneColumns(ctx, exports, dataset, earlier, futureCutoff).unionByName(snapshots);
+      }
+    }
+    // Aggregated over all snapshots read at once: an instant seen in several of them is one row.
+    Dataset<Row> seen = accountMilestones(snapshots, ctx.runId());
+    return ctx.mode() == RunMode.FULL_REFRESH
+        ? ctx.staging().replace(Silver.ACCOUNT_MILESTONES, seen)
+        : ctx.staging().upsert(Silver.ACCOUNT_MILESTONES, seen, "false");
+  }
+
+  /** snapshot_shrink of a snapshot dataset: its accepted rows against the cleaned table it would replace. */
+  private static QualityCheck snapshotShrink(TableStore staging, DatasetConfig dataset, long acceptedRows,
+      QualitySettings q) {
+    String table = dataset.contract().silver().name();
+    Long previous = staging.exists(table) ? staging.read(table).count() : null;
+    return IngestChecks.snapshotShrink(dataset.name(), acceptedRows, previous, q);
   }
 
   private static WriteResult writeSilver(RunContext ctx, DatasetConfig dataset, Dataset<Row> accepted, boolean snapshot) {
@@ -265,18 +295,31 @@ public final class IngestStep implements Step {
     return columns;
   }
 
-  private static QualityCheck freshness(DatasetConfig dataset, TreeMap<LocalDate, Path> days, LocalDate runDate, boolean snapshot) {
+  /**
+   * freshness: an incremental dataset needs its run date's folder, a snapshot dataset one on or
+   * before it. A folder without the _SUCCESS marker the dataset requires counts as missing, and
+   * the message names it.
+   */
+  private static QualityCheck freshness(DatasetConfig dataset, TreeMap<LocalDate, Path> days,
+      TreeMap<LocalDate, Path> unmarked, LocalDate runDate, boolean snapshot) {
     boolean present = snapshot ? !days.isEmpty() : days.containsKey(runDate);
+    // The folder that would have been read but lacks the marker: the run date's, or a snapshot newer than the one read.
+    Path unfinished = !snapshot ? unmarked.get(runDate)
+        : unmarked.isEmpty() || present && !unmarked.lastKey().isAfter(days.lastKey()) ? null
+        : unmarked.lastEntry().getValue();
+    String notFinished = unfinished == null ? ""
+        : "; export folder " + unfinished + " has no " + ExportFiles.SUCCESS_MARKER
+            + " marker, so it counts as not present (require-success-marker = true)";
     if (present) {
       String detail = snapshot && !days.lastKey().equals(runDate)
           ? "newest snapshot is from " + days.lastKey() + ", not the run date"
           : "export folder for " + runDate + " present";
       Status status = snapshot && !days.lastKey().equals(runDate) ? Status.WARN : Status.PASS;
-      return new QualityCheck(dataset.name(), "freshness", status, 1.0, 1.0, detail);
+      return new QualityCheck(dataset.name(), "freshness", status, 1.0, 1.0, detail + notFinished);
     }
     String what = snapshot ? "no snapshot on or before " + runDate : "no export folder export_date=" + runDate;
     return new QualityCheck(dataset.name(), "freshness", dataset.optional() ? Status.WARN : Status.FAIL, 0.0, 1.0,
-        what + (dataset.optional() ? " (dataset is optional)" : " (required dataset; set optional = true to tolerate)"));
+        what + notFinished
+            + (dataset.optional() ? " (dataset is optional)" : " (required dataset; set optional = true to tolerate)"));
   }
-
 }

@@ -95,20 +95,22 @@ public final class Pipeline {
     }
   }
 
-  /** The run in one line: rows in and out, quarantined, warnings, duration. */
+  /** The run in one line: rows in and out, quarantined, warnings, skipped checks (not passes), duration. */
   static String summary(RunContext ctx, List<StepResult> results, Instant started) {
     long in = 0;
     long out = 0;
     long quarantined = 0;
     long warnings = 0;
+    long skipped = 0;
     for (StepResult result : results) {
       in += result.inputRows().values().stream().mapToLong(Long::longValue).sum();
       quarantined += result.quarantinedRows().values().stream().mapToLong(Long::longValue).sum();
       out += result.writes().stream().filter(w -> w.rows() >= 0).mapToLong(WriteResult::rows).sum();
       warnings += result.checks().stream().filter(c -> c.status() == Status.WARN).count();
+      skipped += result.checks().stream().filter(c -> c.status() == Status.SKIPPED).count();
     }
-    return String.format("summary run %s (%s, %s): %d rows in, %d rows out, %d quarantined, %d warnings, %d s",
-        ctx.runId(), ctx.mode().label(), ctx.runDate(), in, out, quarantined, warnings,
+    return String.format("summary run %s (%s, %s): %d rows in, %d rows out, %d quarantined, %d warnings, %d checks skipped, %d s",
+        ctx.runId(), ctx.mode().label(), ctx.runDate(), in, out, quarantined, warnings, skipped,
         Duration.between(started, Instant.now()).toSeconds());
   }
 
@@ -117,7 +119,9 @@ public final class Pipeline {
         .map(w -> w.table() + (w.rows() >= 0 ? " " + w.rows() + " rows" : "") + (w.changed() ? "" : " (unchanged)"))
         .collect(Collectors.joining(", "));
     long warnings = result.checks().stream().filter(c -> c.status() == Status.WARN).count();
-    return (written.isEmpty() ? "nothing written" : written) + (warnings > 0 ? "; " + warnings + " warnings" : "");
+    long skipped = result.checks().stream().filter(c -> c.status() == Status.SKIPPED).count();
+    return (written.isEmpty() ? "nothing written" : written) + (warnings > 0 ? "; " + warnings + " warnings" : "")
+        + (skipped > 0 ? "; " + skipped + " checks skipped (too little data)" : "");
   }
 
   private static void writeChecks(RunContext ctx, List<StepResult> results) {

@@ -88,7 +88,7 @@ public final class TouchpointStep implements Step {
     double rate = total == 0 ? 100.0 : Math.round(matched * 10000.0 / total) / 100.0;
     String what = String.format("%d of %d %s touchpoints resolved to an account (%.2f%%)", matched, total, source, rate);
     if (total < q.minRows()) {
-      return QualityCheck.pass(source, "identity_match_rate", rate, q.identityMatchWarnBelowPercent(),
+      return QualityCheck.skipped(source, "identity_match_rate", rate, q.identityMatchWarnBelowPercent(),
           "skipped: " + total + " touchpoints, fewer than the minimum of " + q.minRows() + "; " + what);
     }
     return new QualityCheck(source, "identity_match_rate",
@@ -99,7 +99,7 @@ public final class TouchpointStep implements Step {
     double rate = Math.round(orphans * 10000.0 / withAccount) / 100.0;
     String what = String.format("%d of %d rows name an account_id unknown to crm/accounts (%.2f%%)", orphans, withAccount, rate);
     if (withAccount < q.minRows()) {
-      return QualityCheck.pass(dataset, "orphan_rate", rate, q.orphanFailPercent(),
+      return QualityCheck.skipped(dataset, "orphan_rate", rate, q.orphanFailPercent(),
           "skipped: " + withAccount + " rows, fewer than the minimum of " + q.minRows() + "; " + what);
     }
     Status status = rate > q.orphanFailPercent() ? Status.FAIL : rate > q.orphanWarnPercent() ? Status.WARN : Status.PASS;
