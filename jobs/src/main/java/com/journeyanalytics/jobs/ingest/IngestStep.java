@@ -307,19 +307,20 @@ public final class IngestStep implements Step {
     Path unfinished = !snapshot ? unmarked.get(runDate)
         : unmarked.isEmpty() || present && !unmarked.lastKey().isAfter(days.lastKey()) ? null
         : unmarked.lastEntry().getValue();
-    String notFinished = unfinished == null ? ""
-        : "; export folder " + unfinished + " has no " + ExportFiles.SUCCESS_MARKER
-            + " marker, so it counts as not present (require-success-marker = true)";
+    String notFinished = unfinished == null ? null : "export folder " + unfinished + " has no " + ExportFiles.SUCCESS_MARKER
+        + " marker, so it counts as not present (require-success-marker = true)";
     if (present) {
       String detail = snapshot && !days.lastKey().equals(runDate)
           ? "newest snapshot is from " + days.lastKey() + ", not the run date"
           : "export folder for " + runDate + " present";
       Status status = snapshot && !days.lastKey().equals(runDate) ? Status.WARN : Status.PASS;
-      return new QualityCheck(dataset.name(), "freshness", status, 1.0, 1.0, detail + notFinished);
+      return new QualityCheck(dataset.name(), "freshness", status, 1.0, 1.0,
+          detail + (notFinished == null ? "" : "; " + notFinished));
     }
-    String what = snapshot ? "no snapshot on or before " + runDate : "no export folder export_date=" + runDate;
+    String what = !snapshot && notFinished != null ? notFinished
+        : (snapshot ? "no snapshot on or before " + runDate : "no export folder export_date=" + runDate)
+            + (notFinished == null ? "" : "; " + notFinished);
     return new QualityCheck(dataset.name(), "freshness", dataset.optional() ? Status.WARN : Status.FAIL, 0.0, 1.0,
-        what + notFinished
-            + (dataset.optional() ? " (dataset is optional)" : " (required dataset; set optional = true to tolerate)"));
+        what + (dataset.optional() ? " (dataset is optional)" : " (required dataset; set optional = true to tolerate)"));
   }
 }
