@@ -58,6 +58,5 @@ journey_java() {
   local cp="$JOURNEY_ROOT/jobs/target/classes:$JOURNEY_ROOT/common/target/classes:$(cat "$JOURNEY_CLASSPATH_FILE")"
   exec java "-Xmx${JOURNEY_DRIVER_MEMORY:-6g}" "${JOURNEY_JAVA_OPTS[@]}" \
     -Dlog4j2.configurationFile="$JOURNEY_ROOT/conf/log4j2-local.properties" \
-    -Dderby.stream.error.file="${TMPDIR:-/tmp}/journey-derby.log" \
     -cp "$cp" "$main" "$@"
 }

@@ -19,6 +19,7 @@ public record JobOptions(
     String warehouse,
     File confFile,
     Map<String, String> sparkConf,
+    String hashKey,
     boolean help) {
 
   public static final String USAGE = String.join("\n",
@@ -32,8 +33,12 @@ public record JobOptions(
       "  --conf FILE                 HOCON file layered over the defaults (env JOURNEY_CONF)",
       "  --spark-conf KEY=VALUE      Spark or Hadoop setting for the session (repeatable)",
       "  --help                      this text",
+      "Environment: JOURNEY_HASH_KEY, the key of the address hashes (journey.privacy.hash-key).",
       "Exit status: 0 success, 1 the run failed (see pipeline_runs), 2 bad usage or configuration,",
       "             3 another run holds the lock (<warehouse>/_journey_run.lock).");
+
+  /** The environment variable holding journey.privacy.hash-key (a key is never written in a file). */
+  public static final String HASH_KEY_ENV = "JOURNEY_HASH_KEY";
 
   /** Thrown for bad usage; exit status 2. */
   public static final class UsageException extends RuntimeException {
@@ -94,7 +99,7 @@ public record JobOptions(
       runDate = mode == RunMode.BACKFILL ? to : LocalDate.now(ZoneOffset.UTC).minusDays(1);
     }
     return new JobOptions(mode, runDate, from, to, exports, warehouse, conf == null ? null : new File(conf),
-        Map.copyOf(sparkConf), help);
+        Map.copyOf(sparkConf), env.get(HASH_KEY_ENV), help);
   }
 
   /** Command-line and environment values as configuration overrides (they win over --conf). */
@@ -106,7 +111,18 @@ public record JobOptions(
     if (warehouse != null) {
       overrides.put("journey.warehouse", warehouse);
     }
+    if (hashKey != null) {
+      overrides.put("journey.privacy.hash-key", hashKey);
+    }
     return overrides;
+  }
+
+  /** Never prints the hash key. */
+  @Override
+  public String toString() {
+    return "JobOptions[mode=" + mode + ", runDate=" + runDate + ", from=" + from + ", to=" + to + ", exports=" + exports
+        + ", warehouse=" + warehouse + ", confFile=" + confFile + ", sparkConf=" + sparkConf
+        + ", hashKey=" + (hashKey == null ? "none" : "set") + ", help=" + help + "]";
   }
 
   /** The run dates, in order: each day of a backfill, else the one run date. */

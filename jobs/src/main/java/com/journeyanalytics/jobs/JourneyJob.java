@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.privacy.EmailMasking;
 import com.journeyanalytics.common.spark.SparkSessions;
 import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
 import com.journeyanalytics.jobs.attribution.AttributionStep;
@@ -67,6 +68,8 @@ public final class JourneyJob {
       }
       return 2;
     }
+    // From here on, log lines mask addresses with the run's key (conf/log4j2-local.properties, %maskEmails).
+    EmailMasking.useForLogs(config.privacy().masking());
     SparkSession spark = session(config, options);
     TableStore tables = new TableStore(spark, config.warehouse(), config.database());
     TableStore staging = new TableStore(spark, config.warehouse(), config.stagingDatabase());
@@ -135,9 +138,11 @@ public final class JourneyJob {
     // spark-submit sets spark.master; run-local.sh and tests do not.
     String master = System.getProperty("spark.master") == null ? config.localMaster() : null;
     if (master != null && master.startsWith("local")) {
-      // A local run needs no network interface but loopback.
+      // A local run needs no network interface but loopback, and no web UI (it has kill links and shows
+      // query plans with their literal values): --spark-conf spark.ui.enabled=true turns it on, on loopback.
       sparkConf.putIfAbsent("spark.driver.bindAddress", "127.0.0.1");
       sparkConf.putIfAbsent("spark.driver.host", "127.0.0.1");
+      sparkConf.putIfAbsent("spark.ui.enabled", "false");
       // One machine: a few shuffle partitions per core instead of the cluster default of 200.
       String partitions = String.valueOf(4 * Runtime.getRuntime().availableProcessors());
       sparkConf.putIfAbsent("spark.sql.shuffle.partitions", partitions);

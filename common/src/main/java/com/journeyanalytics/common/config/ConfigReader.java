@@ -166,6 +166,12 @@ public final class ConfigReader {
     return out;
   }
 
+  /** True when the value was written in a configuration file (rather than given by the environment or command line). */
+  public boolean fromFile(String key) {
+    require(key);
+    return config.getValue(key).origin().filename() != null || config.getValue(key).origin().url() != null;
+  }
+
   public InvalidConfigException bad(String key, String problem) {
     return new InvalidConfigException(path(key) + ": " + problem);
   }

@@ -7,6 +7,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import com.typesafe.config.ConfigRenderOptions;
+import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
@@ -37,6 +38,7 @@ public record JobConfig(
     AttributionSettings attribution,
     OperationsSettings operations,
     KpiSettings kpis,
+    PrivacySettings privacy,
     String configSha256) {
 
   public static final String ROOT = "journey";
@@ -67,6 +69,7 @@ public record JobConfig(
     for (InputContract.Dataset contract : InputContract.ALL) {
       datasets.put(contract.name(), DatasetConfig.from(contract, ds.section(contract.name())));
     }
+    PrivacySettings privacy = PrivacySettings.from(j.section("privacy"));
     Map<String, BigDecimal> fx = j.decimalMap("fx-rates");
     String currency = j.nonBlank("reporting-currency");
     if (!fx.containsKey(currency) || fx.get(currency).compareTo(BigDecimal.ONE) != 0) {
@@ -96,7 +99,8 @@ public record JobConfig(
         AttributionSettings.from(j.section("attribution")),
         OperationsSettings.from(j),
         KpiSettings.from(j.section("kpis")),
-        Hashing.sha256Hex(config.getConfig(ROOT).root().render(ConfigRenderOptions.concise())));
+        privacy,
+        Hashing.sha256Hex(withoutKey(config.getConfig(ROOT), privacy).root().render(ConfigRenderOptions.concise())));
   }
 
   public DatasetConfig dataset(String name) {
@@ -105,6 +109,15 @@ public record JobConfig(
       throw new IllegalArgumentException("unknown dataset " + name);
     }
     return dataset;
+  }
+
+  /**
+   * The configuration as hashed into pipeline_runs.config_sha256: the key itself is replaced by
+   * the hash of a fixed text under it, which changes with the key but does not reveal it.
+   */
+  private static Config withoutKey(Config journey, PrivacySettings privacy) {
+    String fingerprint = privacy.hashKey() == null ? "" : privacy.masking().hash("journey configuration fingerprint");
+    return journey.withValue("privacy.hash-key", ConfigValueFactory.fromAnyRef(fingerprint));
   }
 
   private static String identifier(ConfigReader j, String key) {

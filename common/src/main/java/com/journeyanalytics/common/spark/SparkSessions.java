@@ -1,9 +1,15 @@
 package com.journeyanalytics.common.spark;
 
 import com.journeyanalytics.common.Hashing;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 
@@ -50,8 +56,56 @@ public final class SparkSessions {
           "spark.hadoop.javax.jdo.option.ConnectionURL",
           "jdbc:derby:;databaseName=" + derby + ";create=true");
     }
+    boolean local = settings.master() != null && settings.master().startsWith("local");
+    localFiles(settings.warehouse(), local).forEach(builder::config);
     settings.sparkConf().forEach(builder::config);
     return builder.enableHiveSupport().getOrCreate();
+  }
+
+  /**
+   * Keeps the session's local files out of the shared /tmp: Derby's log, Spark's scratch space and
+   * Hive's scratch folders go under {@link #defaultLocalDir}, created owner-only (rwx------), and
+   * Derby creates its files owner-only. Returns the Spark settings that place them; a setting the
+   * caller gives (or a -Dderby.stream.error.file) wins. Spark's scratch space only for a local
+   * master: on a cluster the executors' own local folders apply.
+   */
+  static Map<String, String> localFiles(String warehouse, boolean localMaster) {
+    Path local = ownerOnlyFolder(defaultLocalDir(warehouse));
+    if (System.getProperty("derby.stream.error.file") == null) {
+      System.setProperty("derby.stream.error.file", local.resolve("derby.log").toString());
+    }
+    if (System.getProperty("derby.storage.useDefaultFilePermissions") == null) {
+      System.setProperty("derby.storage.useDefaultFilePermissions", "false");
+    }
+    Map<String, String> conf = new HashMap<>(Map.of(
+        "spark.hadoop.hive.exec.scratchdir", local.resolve("hive-scratch").toUri().toString(),
+        "spark.hadoop.hive.exec.local.scratchdir", local.resolve("hive-local-scratch").toString(),
+        "spark.hadoop.hive.downloaded.resources.dir", local.resolve("hive-resources").toString(),
+        "spark.hadoop.hive.querylog.location", local.resolve("hive-querylog").toString()));
+    if (localMaster) {
+      conf.put("spark.local.dir", ownerOnlyFolder(local.resolve("spark")).toString());
+    }
+    return conf;
+  }
+
+  /** {@code <warehouse>/_local} for a local warehouse; for a remote one a local folder named after the URI's hash. */
+  public static Path defaultLocalDir(String warehouse) {
+    Path derby = defaultDerbyPath(warehouse);
+    return derby.getFileName().toString().equals("_metastore")
+        ? derby.resolveSibling("_local")
+        : Paths.get(System.getProperty("user.home"), ".journey-analytics", "local", derby.getFileName().toString());
+  }
+
+  private static Path ownerOnlyFolder(Path folder) {
+    try {
+      Files.createDirectories(folder);
+      if (Files.getFileStore(folder).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+      }
+      return folder;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the local folder " + folder, e);
+    }
   }
 
   /**

@@ -8,12 +8,12 @@ import static org.apache.spark.sql.functions.element_at;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map;
-import static org.apache.spark.sql.functions.sha2;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.trim;
 import static org.apache.spark.sql.functions.upper;
 import static org.apache.spark.sql.functions.when;
 
+import com.journeyanalytics.common.privacy.EmailMasking;
 import com.journeyanalytics.common.schema.InputContract;
 import com.journeyanalytics.common.schema.InputContract.Type;
 import com.journeyanalytics.common.schema.Silver;
@@ -47,12 +47,14 @@ public final class ExportValidation {
   private ExportValidation() {}
 
   /**
-   * Parses every canonical column of {@code contract} (timestamps to UTC, emails to SHA-256 in
-   * {@code <column>_sha256}, enums to their canonical spelling or "other") and adds
+   * Parses every canonical column of {@code contract} (timestamps to UTC, emails to their hash in
+   * {@code <column>_sha256}, enums to their canonical spelling or "other", addresses in free text
+   * masked, all by {@code masking}) and adds
    * {@code _reasons} (array, empty when the row is usable) and {@code _unknown_enum_values}.
    * Timestamps at or after {@code futureCutoff} are rejected.
    */
-  public static Dataset<Row> withTypedColumns(Dataset<Row> raw, InputContract.Dataset contract, Instant futureCutoff) {
+  public static Dataset<Row> withTypedColumns(Dataset<Row> raw, InputContract.Dataset contract, Instant futureCutoff,
+      EmailMasking masking) {
     List<Column> out = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
     Column unknownEnums = lit(0);
@@ -74,7 +76,8 @@ public final class ExportValidation {
             out.add(typed.as(name));
             unknownEnums = unknownEnums.plus(when(typed.equalTo("other"), 1).otherwise(0));
           } else {
-            out.add(value.as(name));
+            // Free text (a landing page, a comment, a name) may hold an address: masked before it is stored anywhere.
+            out.add(masking.masked(value).as(name));
           }
         }
         case TIMESTAMP -> {
@@ -100,10 +103,9 @@ public final class ExportValidation {
           out.add(parsed.as(name));
         }
         case EMAIL -> {
-          Column normalized = lower(value);
-          Column valid = normalized.rlike(EMAIL);
+          Column valid = value.rlike(EMAIL);
           reasons.add(when(value.isNotNull().and(valid.equalTo(false)), lit("malformed email in " + name)));
-          out.add(when(valid, sha2(normalized, 256)).as(name + "_sha256"));
+          out.add(when(valid, masking.hashed(value)).as(name + "_sha256"));
         }
         default -> throw new IllegalStateException("unhandled type " + column.type());
       }
@@ -141,7 +143,6 @@ public final class ExportValidation {
         extra.add(when(type.equalTo("csat").and(score.lt(1).or(score.gt(5))), lit("score out of range for csat (1-5)")));
         extra.add(when(type.equalTo("ces").and(score.lt(1).or(score.gt(7))), lit("score out of range for ces (1-7)")));
         extra.add(when(type.equalTo("other"), lit("unknown survey_type")));
-        out = out.withColumn("comment", EmailMasking.masked(col("comment")));
       }
       case "invoices", "opportunities" -> out = withReportingMoney(out, "amount", "amount_reporting", rates, reportingCurrency, extra);
       case "campaigns" -> out = withReportingMoney(out, "spend", "spend_reporting", rates, reportingCurrency, extra);

@@ -84,8 +84,10 @@ public final class IngestStep implements Step {
               (System.nanoTime() - started) / 1_000_000_000);
         }
       } catch (InputSchemaException e) {
-        errors.add(e.getMessage());
-        checks.add(new QualityCheck(dataset.name(), "required_columns", Status.FAIL, null, null, e.getMessage()));
+        // A file without a header line names its first data row as its columns: addresses included.
+        String message = ctx.masking().mask(e.getMessage());
+        errors.add(message);
+        checks.add(new QualityCheck(dataset.name(), "required_columns", Status.FAIL, null, null, message));
       }
     }
     StepResult result = new StepResult(writes, checks, input, quarantined, output);
@@ -128,13 +130,14 @@ public final class IngestStep implements Step {
     toRead.values().forEach(folder -> files.addAll(exports.files(folder)));
     RawExport raw = new ExportReader(ctx.spark(), exports).read(dataset, files);
     if (!raw.extraColumns().isEmpty()) {
-      LOG.warn("dataset {}: ignoring extra columns {}", dataset.name(), raw.extraColumns());
+      String extra = ctx.masking().mask(raw.extraColumns().toString());
+      LOG.warn("dataset {}: ignoring extra columns {}", dataset.name(), extra);
       checks.add(new QualityCheck(dataset.name(), "extra_columns", Status.WARN, (double) raw.extraColumns().size(), 0.0,
-          "ignored extra columns " + raw.extraColumns()));
+          "ignored extra columns " + extra));
     }
     Instant futureCutoff = ctx.runDate().plusDays(1L + config.futureToleranceDays()).atStartOfDay(ZoneOffset.UTC).toInstant();
     Dataset<Row> typed = ExportValidation.withDatasetRules(
-            ExportValidation.withTypedColumns(raw.rows(), dataset.contract(), futureCutoff),
+            ExportValidation.withTypedColumns(raw.rows(), dataset.contract(), futureCutoff, ctx.masking()),
             dataset.name(), config.fxRates(), config.reportingCurrency())
         .withColumn(QUARANTINED, when(size(col(ExportValidation.REASONS)).gt(0), 1).otherwise(0))
         // Only a quarantined row needs its raw text: for the rest it would be computed and cached for nothing.
@@ -246,7 +249,7 @@ public final class IngestStep implements Step {
   private static Dataset<Row> earlierMilestoneColumns(RunContext ctx, ExportFiles exports, DatasetConfig dataset,
       List<String> files, Instant futureCutoff) {
     Dataset<Row> typed = ExportValidation.withTypedColumns(
-        new ExportReader(ctx.spark(), exports).read(dataset, files).rows(), dataset.contract(), futureCutoff);
+        new ExportReader(ctx.spark(), exports).read(dataset, files).rows(), dataset.contract(), futureCutoff, ctx.masking());
     return typed.where(col("account_id").isNotNull())
         .select("account_id", "converted_at", "churned_at", "export_date");
   }
@@ -271,7 +274,7 @@ public final class IngestStep implements Step {
         lit(dataset.contract().source()).as("source"),
         lit(dataset.name()).as("dataset"),
         col(RawExport.SOURCE_FILE).as("source_file"),
-        EmailMasking.masked(col(RawExport.RAW_RECORD)).as("raw_record"),
+        ctx.masking().masked(col(RawExport.RAW_RECORD)).as("raw_record"),
         concat_ws("; ", col(ExportValidation.REASONS)).as("reason"));
   }
 

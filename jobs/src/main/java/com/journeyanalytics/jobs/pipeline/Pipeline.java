@@ -68,8 +68,9 @@ public final class Pipeline {
         }
       }
     } catch (RuntimeException e) {
-      error = e instanceof StepFailedException || e instanceof DataQualityFailure
-          ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage();
+      // Messages of Spark and of checks may quote data (a header line, a value): masked before stored.
+      error = ctx.masking().mask(e instanceof StepFailedException || e instanceof DataQualityFailure
+          ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
       LOG.error("run {} failed: {}", ctx.runId(), error, e instanceof StepFailedException || e instanceof DataQualityFailure ? null : e);
     }
     try {
@@ -130,7 +131,7 @@ public final class Pipeline {
     for (StepResult result : results) {
       for (QualityCheck c : result.checks()) {
         rows.add(RowFactory.create(ctx.runId(), runDate, c.dataset(), c.checkName(), c.status().label(),
-            c.observedValue(), c.threshold(), c.message()));
+            c.observedValue(), c.threshold(), ctx.masking().mask(c.message())));
       }
     }
     Dataset<Row> checks = ctx.spark().createDataFrame(rows, PipelineTables.DATA_QUALITY.schema());

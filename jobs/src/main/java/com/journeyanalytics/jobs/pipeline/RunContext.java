@@ -2,6 +2,7 @@ package com.journeyanalytics.jobs.pipeline;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.privacy.EmailMasking;
 import java.time.LocalDate;
 import org.apache.spark.sql.SparkSession;
 
@@ -16,4 +17,10 @@ public record RunContext(
     LocalDate runDate,
     RunMode mode,
     TableStore tables,
-    TableStore staging) {}
+    TableStore staging) {
+
+  /** The one masking of addresses (and email hashing) for everything the run writes. */
+  public EmailMasking masking() {
+    return config.privacy().masking();
+  }
+}

@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs.ingest;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 
+import com.journeyanalytics.common.privacy.EmailMasking;
 import com.journeyanalytics.common.schema.InputContract;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import java.math.BigDecimal;
@@ -45,7 +46,7 @@ class ExportValidationTest {
 
   private Dataset<Row> validated(Dataset<Row> raw) {
     return ExportValidation.withDatasetRules(
-        ExportValidation.withTypedColumns(raw, InputContract.INVOICES, CUTOFF),
+        ExportValidation.withTypedColumns(raw, InputContract.INVOICES, CUTOFF, EmailMasking.withKey(null)),
         "invoices", Map.of("USD", BigDecimal.ONE, "EUR", new BigDecimal("1.08")), "USD");
   }
 

@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DriverKillTest {
 
-  /** The JVM flags of the pom's spark.java.opens, which Spark needs on Java 17. */
-  private static final List<String> JAVA_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+  /** The JVM flags of the pom's spark.java.opens, which Spark needs on Java 17 (also used by PrivacyRunTest). */
+  static final List<String> JAVA_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
       "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
       "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
       "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
