@@ -275,7 +275,7 @@ class AttributionStepTest {
   @Test
   void timeDecayOverAYearWithADayHalfLifeGivesFiniteCreditThatAddsUpToOne() {
     Fixture f = new Fixture(Map.of("journey.attribution.lookback-days", "365", "journey.attribution.half-life-days", "1"))
-        .touchpoints(touchpoints()
+        .withTouchpoints(touchpoints()
             .add("B1", "ad_click", "2025-03-02T00:00:00Z").channel("social")
             .add("B1", "email_click", "2025-05-03T00:00:00Z").channel("email")
             .add("B1", "ad_click", "2025-05-04T00:00:00Z").channel("search")
@@ -306,7 +306,7 @@ class AttributionStepTest {
   @Test
   void aComebackInTheWindowIsAConversionAndBothGroupsAreObservedOverTheWindow() {
     Fixture f = new Fixture(Map.of())
-        .touchpoints(touchpoints()
+        .withTouchpoints(touchpoints()
             .add("R1", "ad_click", "2024-05-20T00:00:00Z").channel("search")
             .add("R1", "email_click", "2026-02-20T00:00:00Z").channel("email")
             .add("R1", "ad_click", "2026-03-15T00:00:00Z").channel("social")
@@ -418,7 +418,7 @@ class AttributionStepTest {
     }
 
     /** Replaces the touchpoints. */
-    Fixture touchpoints(TouchpointFixture touches) {
+    Fixture withTouchpoints(TouchpointFixture touches) {
       tables.replace(Touchpoints.SPEC, touches.toDataFrame(spark));
       return this;
     }
