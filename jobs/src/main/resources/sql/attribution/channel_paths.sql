@@ -1,6 +1,7 @@
--- One row per distinct channel path, with how many subjects on it converted and did not.
+-- One row per distinct channel path, with how many conversions had it and how many subjects on it
+-- did not convert (a path is one conversion, or one non-converting subject; see path_touches.sql).
 WITH path_touches AS (
-  SELECT customer_key, is_converted, revenue, channel, touch_position
+  SELECT customer_key, converted_at, is_converted, revenue, channel, touch_position
   FROM IDENTIFIER(:path_touches)
 ),
 paths AS (
@@ -11,7 +12,7 @@ paths AS (
            TRANSFORM(ARRAY_SORT(COLLECT_LIST(STRUCT(touch_position, channel))), t -> t.channel),
            ' > ') AS channel_path
   FROM path_touches
-  GROUP BY customer_key, is_converted, revenue
+  GROUP BY customer_key, converted_at, is_converted, revenue
 )
 SELECT :snapshot_date AS snapshot_date,
        channel_path,

@@ -2,11 +2,12 @@
 -- :markov_order channels (' > ' separated); every path runs (start) -> states -> (conversion)
 -- or (null). probability = transitions / all transitions out of from_state.
 WITH path_touches AS (
-  SELECT customer_key, is_converted, channel, touch_position, touch_count
+  SELECT customer_key, converted_at, is_converted, channel, touch_position, touch_count
   FROM IDENTIFIER(:path_touches)
 ),
 states AS (
   SELECT customer_key,
+         converted_at,
          is_converted,
          touch_position,
          touch_count,
@@ -15,10 +16,11 @@ states AS (
            CASE WHEN :markov_order >= 2 THEN LAG(channel, 1) OVER subject_order END,
            channel) AS state
   FROM path_touches
-  WINDOW subject_order AS (PARTITION BY customer_key ORDER BY touch_position)
+  WINDOW subject_order AS (PARTITION BY customer_key, converted_at ORDER BY touch_position)
 ),
 steps AS (
-  SELECT COALESCE(LAG(state) OVER (PARTITION BY customer_key ORDER BY touch_position), '(start)') AS from_state,
+  SELECT COALESCE(LAG(state) OVER (PARTITION BY customer_key, converted_at ORDER BY touch_position), '(start)')
+           AS from_state,
          state AS to_state
   FROM states
   UNION ALL

@@ -1,23 +1,35 @@
--- Credit of the five rule-based models: every touch of a converted path gets a weight per
--- model, the weights of one conversion add up to 1, and credit is summed per channel
--- (campaign_id null) and per channel and campaign. Weights are decimals so sums do not depend
--- on row order; only 2^(-age/half-life) is computed as a double, once per touch, and rounded.
+-- Credit of the five rule-based models: every touch of a converted path (one conversion:
+-- customer_key, converted_at) gets a weight per model, the weights of one conversion add up to 1,
+-- and credit is summed per channel (campaign_id null) and per channel and campaign. Weights are
+-- decimals so sums do not depend on row order. time_decay alone is a double until it is
+-- normalized: 2^(-age/half-life) with the age counted from the conversion's newest touch, so the
+-- newest weighs 1, the sum is at least 1 and no lookback or half life makes it 0/0; the sum runs
+-- in touch order so that a rerun gives the same digits.
 -- Output: model, channel, campaign_id, conversions, revenue, removal_effect (null here).
 WITH touches AS (
   SELECT customer_key,
+         converted_at,
          revenue,
          channel,
          campaign_id,
          touch_position,
          touch_count,
-         CAST(UNIX_MICROS(converted_at) - UNIX_MICROS(occurred_at) AS DOUBLE) / 86400000000.0 AS age_days
+         occurred_at
   FROM IDENTIFIER(:path_touches)
   WHERE is_converted
 ),
 decayed AS (
   SELECT *,
-         CAST(POW(2.0D, -age_days / :half_life_days) AS DECIMAL(20, 12)) AS decay_weight
+         POW(2.0D, -(CAST(UNIX_MICROS(MAX(occurred_at) OVER conversion) - UNIX_MICROS(occurred_at) AS DOUBLE)
+           / 86400000000.0) / :half_life_days) AS decay_weight
   FROM touches
+  WINDOW conversion AS (PARTITION BY customer_key, converted_at)
+),
+normalized AS (
+  SELECT *,
+         decay_weight / SUM(decay_weight) OVER (PARTITION BY customer_key, converted_at ORDER BY touch_position
+           ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS time_decay
+  FROM decayed
 ),
 weighted AS (
   SELECT customer_key,
@@ -27,7 +39,7 @@ weighted AS (
          CASE WHEN touch_position = 1 THEN 1 ELSE 0 END AS first_touch,
          CASE WHEN touch_position = touch_count THEN 1 ELSE 0 END AS last_touch,
          CAST(1 AS DECIMAL(20, 12)) / touch_count AS linear,
-         decay_weight / SUM(decay_weight) OVER (PARTITION BY customer_key) AS time_decay,
+         time_decay,
          CASE
            WHEN touch_count = 1 THEN CAST(1 AS DECIMAL(20, 12))
            WHEN touch_count = 2 AND touch_position = 1
@@ -38,7 +50,7 @@ weighted AS (
            WHEN touch_position = touch_count THEN CAST(:position_last AS DECIMAL(20, 12)) / 100
            ELSE CAST(:position_middle AS DECIMAL(20, 12)) / (100 * (touch_count - 2))
          END AS position_based
-  FROM decayed
+  FROM normalized
 ),
 credits AS (
   SELECT customer_key, revenue, channel, campaign_id, model, weight

@@ -1,6 +1,6 @@
 -- One row per journey subject: touch summary, stage path and outcome.
--- Inputs: jrn_timeline, jrn_history (stage_history), jrn_accounts (silver_accounts).
--- Parameter: :churn_stage.
+-- Inputs: jrn_timeline, jrn_history (stage_history), jrn_accounts (silver_accounts),
+-- jrn_paying_intervals (PayingIntervals, up to the run date).
 WITH timeline AS (
   SELECT customer_key, customer_kind, account_id, seq, activity, channel, stage, occurred_at, revenue_impact, features
   FROM jrn_timeline
@@ -11,7 +11,23 @@ history AS (
 ),
 
 accounts AS (
-  SELECT account_id, segment, plan, region, industry, acquisition_channel, converted_at, churned_at FROM jrn_accounts
+  SELECT account_id, segment, plan, region, industry, acquisition_channel FROM jrn_accounts
+),
+
+intervals AS (
+  SELECT account_id, interval_number, started_at, ended_at FROM jrn_paying_intervals
+),
+
+-- converted_at: the first conversion; reactivations: the comebacks after it; churned_at: the end of
+-- the latest interval, null while that interval is open (the account is paying).
+outcomes AS (
+  SELECT
+    account_id,
+    MIN_BY(started_at, interval_number) AS converted_at,
+    CAST(MAX(interval_number) - 1 AS INT) AS reactivations,
+    MAX_BY(ended_at, interval_number) AS churned_at
+  FROM intervals
+  GROUP BY account_id
 ),
 
 touch_summary AS (
@@ -49,13 +65,15 @@ SELECT
   t.current_stage, p.current_stage_entered_at,
   COALESCE(p.stage_path, CAST(array() AS ARRAY<STRING>)) AS stage_path,
   array_join(p.stage_path, ' > ') AS stage_path_text,
-  a.converted_at,
-  CAST(ROUND(CAST(unix_micros(a.converted_at) - unix_micros(t.first_touch_at) AS DECIMAL(20, 0)) / 86400000000, 4)
+  o.converted_at,
+  CAST(ROUND(CAST(unix_micros(o.converted_at) - unix_micros(t.first_touch_at) AS DECIMAL(20, 0)) / 86400000000, 4)
     AS DECIMAL(14, 4)) AS days_to_convert,
-  a.converted_at IS NOT NULL AS is_converted,
-  a.churned_at,
-  COALESCE(t.current_stage = :churn_stage, false) AS is_churned,
-  t.lifetime_revenue, t.tickets, t.last_nps_score
+  o.converted_at IS NOT NULL AS is_converted,
+  o.churned_at,
+  o.churned_at IS NOT NULL AS is_churned,
+  t.lifetime_revenue, t.tickets, t.last_nps_score,
+  COALESCE(o.reactivations, 0) AS reactivations
 FROM touch_summary t
 LEFT JOIN paths p ON p.customer_key = t.customer_key
 LEFT JOIN accounts a ON t.customer_kind = 'account' AND a.account_id = t.account_id
+LEFT JOIN outcomes o ON t.customer_kind = 'account' AND o.account_id = t.account_id

@@ -1,9 +1,15 @@
--- Retention of paying accounts by the month of converted_at, for every month from the cohort
--- month to the run date's month. Inputs: jrn_accounts, jrn_timeline. Parameter: :run_date.
-WITH accounts AS (
-  SELECT account_id, trunc(to_date(converted_at), 'MM') AS cohort_month, churned_at
-  FROM jrn_accounts
-  WHERE converted_at IS NOT NULL AND to_date(converted_at) <= :run_date
+-- Retention of paying accounts by the month of their first conversion, for every month from the
+-- cohort month to the run date's month. Inputs: jrn_paying_intervals (PayingIntervals, up to the
+-- run date), jrn_timeline. Parameter: :run_date.
+WITH intervals AS (
+  SELECT account_id, interval_number, started_at, ended_at
+  FROM jrn_paying_intervals
+),
+
+accounts AS (
+  SELECT account_id, trunc(to_date(started_at), 'MM') AS cohort_month
+  FROM intervals
+  WHERE interval_number = 1
 ),
 
 usage_months AS (
@@ -13,19 +19,31 @@ usage_months AS (
 ),
 
 account_months AS (
-  SELECT a.account_id, a.cohort_month, a.churned_at, m AS months_since, add_months(a.cohort_month, m) AS month
+  SELECT a.account_id, a.cohort_month, m AS months_since, add_months(a.cohort_month, m) AS month
   FROM accounts a
   LATERAL VIEW explode(sequence(0, CAST(months_between(trunc(:run_date, 'MM'), a.cohort_month) AS INT))) s AS m
+),
+
+-- Retained: paying at the end of the month, i.e. at the first instant of the next one, in any of
+-- the account's intervals (a comeback counts as retained again).
+retained AS (
+  SELECT g.account_id, g.month
+  FROM account_months g
+  INNER JOIN intervals i
+    ON i.account_id = g.account_id
+   AND i.started_at < CAST(add_months(g.month, 1) AS TIMESTAMP)
+   AND (i.ended_at IS NULL OR i.ended_at >= CAST(add_months(g.month, 1) AS TIMESTAMP))
+  GROUP BY g.account_id, g.month
 ),
 
 counted AS (
   SELECT
     g.cohort_month, g.months_since,
     COUNT(*) AS cohort_size,
-    -- Not churned at the end of the month: no churn before the first instant of the next month.
-    COUNT_IF(g.churned_at IS NULL OR g.churned_at >= CAST(add_months(g.month, 1) AS TIMESTAMP)) AS retained_customers,
+    COUNT(r.account_id) AS retained_customers,
     COUNT(u.account_id) AS active_customers
   FROM account_months g
+  LEFT JOIN retained r ON r.account_id = g.account_id AND r.month = g.month
   LEFT JOIN usage_months u ON u.account_id = g.account_id AND u.month = g.month
   GROUP BY g.cohort_month, g.months_since
 )

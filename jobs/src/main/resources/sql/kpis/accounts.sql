@@ -11,10 +11,21 @@ accounts AS (
     region,
     industry,
     acquisition_channel,
-    CASE WHEN trial_started_at < :cutoff_at THEN trial_started_at END AS trial_started_at,
-    CASE WHEN converted_at < :cutoff_at THEN converted_at END AS converted_at,
-    CASE WHEN churned_at < :cutoff_at THEN churned_at END AS churned_at
+    CASE WHEN trial_started_at < :cutoff_at THEN trial_started_at END AS trial_started_at
   FROM kpi_accounts
+),
+
+-- Paying intervals up to the run date (PayingIntervals): a conversion is the start of one, the
+-- first (interval_number 1) or a comeback; a churn is the end of one.
+intervals AS (
+  SELECT account_id, interval_number, started_at, ended_at
+  FROM kpi_paying_intervals
+),
+
+first_conversions AS (
+  SELECT account_id, started_at AS converted_at
+  FROM intervals
+  WHERE interval_number = 1
 ),
 
 paid_invoices AS (
@@ -48,11 +59,21 @@ months AS (
 conversions AS (
   SELECT
     m.period_start,
-    a.account_id,
-    unix_seconds(a.converted_at) - unix_seconds(t.first_touch_at) AS seconds_to_convert
-  FROM accounts a
-  INNER JOIN months m ON a.converted_at >= m.start_at AND a.converted_at < m.end_at
-  LEFT JOIN account_first_touches t ON t.account_id = a.account_id
+    i.account_id,
+    max(CASE WHEN i.interval_number > 1 THEN 1 ELSE 0 END) AS is_reactivated
+  FROM intervals i
+  INNER JOIN months m ON i.started_at >= m.start_at AND i.started_at < m.end_at
+  GROUP BY m.period_start, i.account_id
+),
+
+first_conversion_months AS (
+  SELECT
+    m.period_start,
+    c.account_id,
+    unix_seconds(c.converted_at) - unix_seconds(t.first_touch_at) AS seconds_to_convert
+  FROM first_conversions c
+  INNER JOIN months m ON c.converted_at >= m.start_at AND c.converted_at < m.end_at
+  LEFT JOIN account_first_touches t ON t.account_id = c.account_id
 ),
 
 trials AS (
@@ -60,12 +81,13 @@ trials AS (
     m.period_start,
     a.account_id,
     CASE
-      WHEN a.converted_at >= a.trial_started_at
-        AND a.converted_at < a.trial_started_at + make_dt_interval(:trial_window_days) THEN 1
+      WHEN c.converted_at >= a.trial_started_at
+        AND c.converted_at < a.trial_started_at + make_dt_interval(:trial_window_days) THEN 1
       ELSE 0
     END AS is_converted
   FROM accounts a
   INNER JOIN months m ON a.trial_started_at >= m.start_at AND a.trial_started_at < m.end_at
+  LEFT JOIN first_conversions c ON c.account_id = a.account_id
 ),
 
 leads AS (
@@ -73,13 +95,13 @@ leads AS (
     m.period_start,
     t.account_id,
     CASE
-      WHEN a.converted_at >= t.first_touch_at
-        AND a.converted_at < t.first_touch_at + make_dt_interval(:lead_window_days) THEN 1
+      WHEN c.converted_at >= t.first_touch_at
+        AND c.converted_at < t.first_touch_at + make_dt_interval(:lead_window_days) THEN 1
       ELSE 0
     END AS is_converted
   FROM account_first_touches t
   INNER JOIN months m ON t.first_touch_at >= m.start_at AND t.first_touch_at < m.end_at
-  LEFT JOIN accounts a ON a.account_id = t.account_id
+  LEFT JOIN first_conversions c ON c.account_id = t.account_id
 ),
 
 -- An account's first signup of the month starts its onboarding window.
@@ -105,20 +127,22 @@ onboardings AS (
   GROUP BY s.period_start, s.account_id
 ),
 
--- Paying at t: converted_at < t and (churned_at is null or churned_at >= t). Only accounts paying
--- at some instant of the month are joined.
+-- Paying at t: an interval with started_at < t and (ended_at is null or ended_at >= t). Only
+-- intervals overlapping the month are joined; an account counts once per month whichever of its
+-- intervals it is paying in.
 customer_months AS (
   SELECT
     m.period_start,
-    a.account_id,
-    CASE WHEN a.converted_at < m.start_at AND (a.churned_at IS NULL OR a.churned_at >= m.start_at) THEN 1 ELSE 0 END
+    i.account_id,
+    max(CASE WHEN i.started_at < m.start_at AND (i.ended_at IS NULL OR i.ended_at >= m.start_at) THEN 1 ELSE 0 END)
       AS is_paying_at_start,
-    CASE WHEN a.converted_at < m.end_at AND (a.churned_at IS NULL OR a.churned_at >= m.end_at) THEN 1 ELSE 0 END
+    max(CASE WHEN i.started_at < m.end_at AND (i.ended_at IS NULL OR i.ended_at >= m.end_at) THEN 1 ELSE 0 END)
       AS is_paying_at_end,
-    CASE WHEN a.converted_at < m.start_at AND a.churned_at >= m.start_at AND a.churned_at < m.end_at THEN 1 ELSE 0 END
+    max(CASE WHEN i.started_at < m.start_at AND i.ended_at >= m.start_at AND i.ended_at < m.end_at THEN 1 ELSE 0 END)
       AS is_churned
-  FROM accounts a
-  INNER JOIN months m ON a.converted_at < m.end_at AND (a.churned_at IS NULL OR a.churned_at >= m.start_at)
+  FROM intervals i
+  INNER JOIN months m ON i.started_at < m.end_at AND (i.ended_at IS NULL OR i.ended_at >= m.start_at)
+  GROUP BY m.period_start, i.account_id
 ),
 
 revenue_months AS (
@@ -130,7 +154,8 @@ revenue_months AS (
 
 account_facts AS (
   SELECT period_start, account_id, 'new_customers' AS measure, 1 AS amount FROM conversions
-  UNION ALL SELECT period_start, account_id, 'seconds_to_convert', seconds_to_convert FROM conversions
+  UNION ALL SELECT period_start, account_id, 'reactivated_customers', is_reactivated FROM conversions
+  UNION ALL SELECT period_start, account_id, 'seconds_to_convert', seconds_to_convert FROM first_conversion_months
   UNION ALL SELECT period_start, account_id, 'trial_starts', 1 FROM trials
   UNION ALL SELECT period_start, account_id, 'trials_converted', is_converted FROM trials
   UNION ALL SELECT period_start, account_id, 'leads', 1 FROM leads
@@ -166,6 +191,7 @@ measures AS (
     dimension,
     dimension_value,
     sum(CASE WHEN measure = 'new_customers' THEN amount END) AS new_customers,
+    sum(CASE WHEN measure = 'reactivated_customers' THEN amount END) AS reactivated_customers,
     sum(CASE WHEN measure = 'trial_starts' THEN amount END) AS trial_starts,
     sum(CASE WHEN measure = 'trials_converted' THEN amount END) AS trials_converted,
     sum(CASE WHEN measure = 'leads' THEN amount END) AS leads,
@@ -196,6 +222,7 @@ monthly AS (
     v.dimension,
     v.dimension_value,
     CAST(coalesce(x.new_customers, 0) AS DECIMAL(24, 4)) AS new_customers,
+    CAST(coalesce(x.reactivated_customers, 0) AS DECIMAL(24, 4)) AS reactivated_customers,
     CAST(coalesce(x.trial_starts, 0) AS DECIMAL(24, 4)) AS trial_starts,
     CAST(coalesce(x.trials_converted, 0) AS DECIMAL(24, 4)) AS trials_converted,
     CAST(coalesce(x.leads, 0) AS DECIMAL(24, 4)) AS leads,
@@ -243,9 +270,10 @@ SELECT
   k.scale,
   k.exact_value
 FROM with_clv
-LATERAL VIEW stack(14,
+LATERAL VIEW stack(15,
   'new_customers', CAST(NULL AS DECIMAL(24, 4)), CAST(NULL AS DECIMAL(24, 4)), CAST(NULL AS INT),
     CAST(new_customers AS DECIMAL(38, 12)),
+  'reactivated_customers', NULL, NULL, NULL, CAST(reactivated_customers AS DECIMAL(38, 12)),
   'trial_starts', NULL, NULL, NULL, CAST(trial_starts AS DECIMAL(38, 12)),
   'trial_to_paid_rate', trials_converted, trial_starts, 100, NULL,
   'lead_to_customer_rate', leads_converted, leads, 100, NULL,

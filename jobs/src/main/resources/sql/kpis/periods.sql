@@ -5,8 +5,8 @@ WITH
 data_instants AS (
   SELECT created_at AS at FROM kpi_accounts
   UNION ALL SELECT trial_started_at FROM kpi_accounts
-  UNION ALL SELECT converted_at FROM kpi_accounts
-  UNION ALL SELECT churned_at FROM kpi_accounts
+  UNION ALL SELECT started_at FROM kpi_paying_intervals
+  UNION ALL SELECT ended_at FROM kpi_paying_intervals
   UNION ALL SELECT issued_at FROM kpi_invoices
   UNION ALL SELECT occurred_at FROM kpi_touches
   UNION ALL SELECT created_at FROM kpi_tickets

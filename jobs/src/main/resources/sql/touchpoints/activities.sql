@@ -3,7 +3,7 @@
 WITH
 
 accounts AS (SELECT * FROM tp_silver_accounts),
-milestones AS (SELECT * FROM tp_silver_account_milestones),
+milestone_roles AS (SELECT * FROM tp_account_milestone_roles),
 opportunities AS (SELECT * FROM tp_silver_opportunities),
 invoices AS (SELECT * FROM tp_silver_invoices),
 touches AS (SELECT * FROM tp_silver_touches),
@@ -11,25 +11,13 @@ tickets AS (SELECT * FROM tp_silver_tickets),
 surveys AS (SELECT * FROM tp_silver_surveys),
 events AS (SELECT * FROM tp_silver_events),
 
--- A past conversion counts if a churn followed it (the account was reactivated later), a past
--- churn if a conversion followed it; otherwise only the snapshot's current values count, so a
--- corrected date in the CRM does not invent a second conversion.
-milestone_bounds AS (
-  SELECT
-    m.account_id,
-    m.milestone,
-    m.occurred_at,
-    max(CASE WHEN m.milestone = 'churned_at' THEN m.occurred_at END) OVER (PARTITION BY m.account_id) AS last_churn_at,
-    max(CASE WHEN m.milestone = 'converted_at' THEN m.occurred_at END) OVER (PARTITION BY m.account_id) AS last_conversion_at
-  FROM milestones AS m
-),
-
+-- became_customer and churned are the starts and ends of the paying intervals (PayingIntervals,
+-- over every snapshot's milestones), so the journeys agree with the KPIs; a milestone that starts
+-- or ends nothing (a conflict, e.g. a corrected date) is no activity.
 account_milestones AS (
-  SELECT b.account_id, b.milestone, b.occurred_at
-  FROM milestone_bounds AS b
-  LEFT JOIN accounts AS a ON a.account_id = b.account_id
-  WHERE (b.milestone = 'converted_at' AND (b.occurred_at = a.converted_at OR b.last_churn_at > b.occurred_at))
-     OR (b.milestone = 'churned_at' AND (b.occurred_at = a.churned_at OR b.last_conversion_at > b.occurred_at))
+  SELECT account_id, milestone, occurred_at
+  FROM milestone_roles
+  WHERE role IN ('start', 'end')
 ),
 
 crm_account_activities AS (

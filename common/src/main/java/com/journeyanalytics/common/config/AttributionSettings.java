@@ -7,6 +7,7 @@ import java.util.List;
  * percentages that must add up to 100.
  */
 public record AttributionSettings(
+    int windowDays,
     int lookbackDays,
     int revenueWindowDays,
     double halfLifeDays,
@@ -43,6 +44,7 @@ public record AttributionSettings(
     }
     String spend = a.oneOf("spend-source", List.of("touch_cost", "campaign_spend"));
     return new AttributionSettings(
+        a.intBetween("window-days", 1, 3650),
         a.intBetween("lookback-days", 1, 3650),
         a.intBetween("revenue-window-days", 1, 3650),
         halfLife,

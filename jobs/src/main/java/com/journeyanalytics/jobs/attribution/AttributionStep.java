@@ -5,10 +5,12 @@ import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.Touchpoints;
+import com.journeyanalytics.jobs.journeys.PayingIntervals;
 import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepResult;
 import java.math.BigDecimal;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -45,9 +47,13 @@ public final class AttributionStep implements Step {
     Dataset<Row> touchpoints = ctx.tables().read(Touchpoints.SPEC.name());
     Dataset<Row> invoices = ctx.staging().readOrEmpty(Silver.INVOICES);
 
-    Dataset<Row> conversions = AttributionTransforms.conversions(touchpoints, invoices, runEnd, settings.revenueWindowDays());
+    Dataset<Row> intervals = PayingIntervals.intervals(PayingIntervals.milestoneRoles(
+        ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), Timestamp.from(runEnd)));
+
+    Dataset<Row> conversions = AttributionTransforms.conversions(intervals, invoices, runEnd, settings.windowDays(),
+        settings.revenueWindowDays());
     Dataset<Row> pathTouches = AttributionTransforms
-        .pathTouches(touchpoints, conversions, runEnd, settings.lookbackDays(), settings.collapseRepeats())
+        .pathTouches(touchpoints, conversions, intervals, runEnd, settings.lookbackDays(), settings.collapseRepeats())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<WriteResult> writes = new ArrayList<>();

@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs.attribution;
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -36,16 +37,24 @@ public final class AttributionTransforms {
       .add("revenue", DataTypes.createDecimalType(38, 15))
       .add("removal_effect", DataTypes.createDecimalType(38, 18));
 
-  /** One conversion per account (first became_customer up to runEnd) with its revenue. */
-  public static Dataset<Row> conversions(Dataset<Row> touchpoints, Dataset<Row> invoices, Instant runEnd, int revenueWindowDays) {
-    return run("conversions.sql", Map.of("touchpoints", touchpoints, "invoices", invoices),
-        Map.of("run_end", runEnd, "revenue_window_days", revenueWindowDays));
+  /**
+   * The conversions of the attribution window [runEnd - windowDays, runEnd): every start of a paying
+   * interval (first or comeback, see PayingIntervals) in it, with its revenue.
+   */
+  public static Dataset<Row> conversions(Dataset<Row> intervals, Dataset<Row> invoices, Instant runEnd, int windowDays,
+      int revenueWindowDays) {
+    return run("conversions.sql", Map.of("intervals", intervals, "invoices", invoices),
+        Map.of("run_end", runEnd, "window_start", runEnd.minus(Duration.ofDays(windowDays)),
+            "revenue_window_days", revenueWindowDays));
   }
 
-  /** Every subject's marketing touches inside its lookback window, numbered in time order. */
-  public static Dataset<Row> pathTouches(
-      Dataset<Row> touchpoints, Dataset<Row> conversions, Instant runEnd, int lookbackDays, boolean collapseRepeats) {
-    return run("path_touches.sql", Map.of("touchpoints", touchpoints, "conversions", conversions),
+  /**
+   * The marketing touches of every path inside its lookback window, numbered in time order: one
+   * path per conversion, and one per subject without a conversion in the window that is not paying.
+   */
+  public static Dataset<Row> pathTouches(Dataset<Row> touchpoints, Dataset<Row> conversions, Dataset<Row> intervals,
+      Instant runEnd, int lookbackDays, boolean collapseRepeats) {
+    return run("path_touches.sql", Map.of("touchpoints", touchpoints, "conversions", conversions, "intervals", intervals),
         Map.of("run_end", runEnd, "lookback_days", lookbackDays, "collapse_repeats", collapseRepeats));
   }
 

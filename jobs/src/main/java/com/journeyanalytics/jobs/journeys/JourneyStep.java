@@ -20,7 +20,9 @@ import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepResult;
 import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.sql.Timestamp;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -63,11 +65,13 @@ public final class JourneyStep implements Step {
     try {
       view(cache(cached, timeline(tables.read(Touchpoints.SPEC.name()))), "jrn_timeline");
       view(accounts(ctx.staging().readOrEmpty(Silver.ACCOUNTS)), "jrn_accounts");
+      Dataset<Row> milestoneRoles = cache(cached, PayingIntervals.milestoneRoles(
+          ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), runEnd(runDate)));
+      view(PayingIntervals.intervals(milestoneRoles), "jrn_paying_intervals");
       view(stages(spark, model), "jrn_stages");
 
       Dataset<Row> history = view(cache(cached, sql(spark, "stage_history.sql", Map.of("run_date", runDate))), "jrn_history");
-      Dataset<Row> journeys = view(cache(cached,
-          sql(spark, "customer_journeys.sql", Map.of("churn_stage", model.churnStage()))), "jrn_journeys");
+      Dataset<Row> journeys = view(cache(cached, sql(spark, "customer_journeys.sql", Map.of())), "jrn_journeys");
       view(cache(cached, sql(spark, "customer_dimensions.sql", Map.of())), "jrn_dimensions");
 
       writes.add(tables.replace(JourneyTables.STAGE_HISTORY, withRunId(history, ctx)));
@@ -95,6 +99,7 @@ public final class JourneyStep implements Step {
 
       List<QualityCheck> checks = new ArrayList<>(reconcile(tables, model, settings, journeys, funnelTouches,
           funnelCustomers, runDate));
+      checks.add(PayingIntervals.conflictsCheck(milestoneRoles));
       return StepResult.of(writes, checks);
     } finally {
       cached.forEach(Dataset::unpersist);
@@ -114,8 +119,12 @@ public final class JourneyStep implements Step {
   }
 
   static Dataset<Row> accounts(Dataset<Row> silverAccounts) {
-    return silverAccounts.select("account_id", "segment", "plan", "region", "industry", "acquisition_channel",
-        "converted_at", "churned_at");
+    return silverAccounts.select("account_id", "segment", "plan", "region", "industry", "acquisition_channel");
+  }
+
+  /** The end of the run date: a conversion or churn at or after it has not happened yet for this run. */
+  static Timestamp runEnd(LocalDate runDate) {
+    return Timestamp.from(runDate.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant());
   }
 
   static Dataset<Row> stages(SparkSession spark, StageModel model) {

@@ -22,7 +22,7 @@ public final class JourneyTables {
   private static final String RUN_ID = "Run that last wrote this row";
   private static final String SNAPSHOT = "Run date the numbers were computed for";
   private static final String DIMENSION = "Breakdown: all, segment, plan, region, industry or acquisition_channel";
-  private static final String DIMENSION_VALUE = "Value of the breakdown (all for dimension all; (unknown) for subjects without an account value)";
+  private static final String DIMENSION_VALUE = "Value of the breakdown (all for dimension all; unknown for subjects without an account value)";
 
   public static final TableSpec CUSTOMER_JOURNEYS = TableSpec.table("customer_journeys",
           "One row per journey subject (account, prospect or anonymous visitor): touch summary, lifecycle stage"
@@ -43,14 +43,16 @@ public final class JourneyTables {
       .column("current_stage_entered_at", TimestampType, "When the current stay in current_stage began")
       .column("stage_path", DataTypes.createArrayType(StringType), "Entered stages in order (a reactivation repeats purchase)")
       .column("stage_path_text", StringType, "stage_path joined with ' > ' (null when no stage was entered)")
-      .column("converted_at", TimestampType, "When the account became paying (CRM converted_at)")
+      .column("converted_at", TimestampType, "The account's first conversion: the start of its first paying interval")
       .column("days_to_convert", DURATION, "Days from first_touch_at to converted_at")
-      .column("is_converted", BooleanType, "converted_at is known")
-      .column("churned_at", TimestampType, "When the account churned (CRM churned_at)")
-      .column("is_churned", BooleanType, "The subject's current stage is the churn stage (false again after a reactivation)")
+      .column("is_converted", BooleanType, "converted_at is known (the account has paid at some point)")
+      .column("churned_at", TimestampType,
+          "End of the account's latest paying interval while it is not paying; null while it is paying (or never paid)")
+      .column("is_churned", BooleanType, "churned_at is known: the account paid, and is not paying at the end of the run date")
       .column("lifetime_revenue", MONEY, "Sum of revenue_impact of the subject's touchpoints (paid invoices), reporting currency")
       .column("tickets", LongType, "Support tickets opened")
       .column("last_nps_score", IntegerType, "Score of the latest nps_response")
+      .column("reactivations", IntegerType, "Comebacks: paying intervals that started after an earlier one ended (0 for none)")
       .column("run_id", StringType, RUN_ID)
       .key("customer_key")
       .build();
@@ -139,12 +141,12 @@ public final class JourneyTables {
       .build();
 
   public static final TableSpec RETENTION_COHORTS = TableSpec.table("retention_cohorts",
-          "Paying-account retention by conversion month: for each month since conversion up to the run date's month,"
-              + " how many accounts had not churned by its end and how many used the product in it.")
-      .column("cohort_month", DateType, "First day of the month of converted_at")
+          "Paying-account retention by first-conversion month: for each month since the first conversion up to the"
+              + " run date's month, how many accounts were paying at its end and how many used the product in it.")
+      .column("cohort_month", DateType, "First day of the month of the accounts' first conversion")
       .column("months_since", IntegerType, "Months after the cohort month (0 = the cohort month)")
-      .column("cohort_size", LongType, "Accounts converted in cohort_month")
-      .column("retained_customers", LongType, "Of them, not churned at the end of that month")
+      .column("cohort_size", LongType, "Accounts first converted in cohort_month")
+      .column("retained_customers", LongType, "Of them, paying at the end of that month (a comeback is paying again)")
       .column("retention_rate", RATE, "retained_customers / cohort_size x 100")
       .column("active_customers", LongType, "Of them, with any usage event in that month")
       .column("active_rate", RATE, "active_customers / cohort_size x 100")

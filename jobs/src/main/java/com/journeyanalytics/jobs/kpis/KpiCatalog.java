@@ -38,28 +38,32 @@ public final class KpiCatalog {
 
   public static final List<Kpi> ALL = List.of(
       kpi("new_customers", "count", ACQUISITION, ACCOUNT,
-          "Accounts whose converted_at falls in the month."),
+          "Accounts with a conversion in the month: the start of a paying interval, their first or a comeback."),
+      kpi("reactivated_customers", "count", ACQUISITION, ACCOUNT,
+          "Accounts with a comeback in the month: the start of a paying interval after an earlier one ended."
+              + " They are also counted in new_customers."),
       kpi("trial_starts", "count", ACQUISITION, ACCOUNT,
           "Accounts whose trial_started_at falls in the month."),
       kpi("trial_to_paid_rate", "percent", ACQUISITION, ACCOUNT,
-          "Of the accounts that started a trial in the month (denominator), those that converted at or after the"
-              + " trial start and strictly less than 30 days later (numerator; journey.kpis.trial-to-paid-window-days),"
+          "Of the accounts that started a trial in the month (denominator), those whose first conversion is at or"
+              + " after the trial start and strictly less than 30 days later (numerator; journey.kpis.trial-to-paid-window-days),"
               + " x 100."),
       kpi("lead_to_customer_rate", "percent", ACQUISITION, ACCOUNT,
-          "Of the accounts whose very first touchpoint falls in the month (denominator), those that converted at"
-              + " or after it and less than 90 days later (numerator; journey.kpis.lead-to-customer-window-days),"
+          "Of the accounts whose very first touchpoint falls in the month (denominator), those whose first"
+              + " conversion is at or after it and less than 90 days later (numerator; journey.kpis.lead-to-customer-window-days),"
               + " x 100."),
       kpi("time_to_convert_median_days", "days", ACQUISITION, ACCOUNT,
-          "Exact median, over the accounts that converted in the month, of the days from their first touchpoint"
-              + " to converted_at."),
+          "Exact median, over the accounts whose first conversion falls in the month, of the days from their first"
+              + " touchpoint to that conversion."),
       kpi("onboarding_completion_rate", "percent", ACQUISITION, ACCOUNT,
           "Of the accounts with a signup event in the month (denominator), those with an onboarding_completed"
               + " event at or after their first signup of the month and less than 14 days later (numerator;"
               + " journey.kpis.onboarding-window-days), x 100."),
       kpi("customers_start", "count", RETENTION, ACCOUNT,
-          "Accounts paying at the first instant of the month (converted before it, not churned before it)."),
+          "Accounts paying at the first instant of the month (in a paying interval that started before it and"
+              + " has not ended before it)."),
       kpi("churned_customers", "count", RETENTION, ACCOUNT,
-          "Accounts paying at the start of the month whose churned_at falls in the month."),
+          "Accounts paying at the start of the month whose paying interval ends (a churn) in the month."),
       kpi("churn_rate", "percent", RETENTION, ACCOUNT,
           "churned_customers / customers_start x 100."),
       kpi("customer_retention_rate", "percent", RETENTION, ACCOUNT,
@@ -156,8 +160,16 @@ public final class KpiCatalog {
         .append("- Every month has a row for every KPI under dimension `all` (zero counts, null rates), and one\n")
         .append("  for every value of a breakdown seen in the data. A fact whose account is unknown to the CRM\n")
         .append("  (or that has none, e.g. an unresolved ticket) counts under the value `unknown`, so counts by\n")
-        .append("  a breakdown add up to `all`.\n")
-        .append("- \"Paying at instant t\": converted_at < t and (churned_at is null or churned_at >= t). An\n")
+        .append("  a breakdown add up to `all`. `unknown` is the one label for a missing value in every table\n")
+        .append("  (journeys, stage metrics, attribution channels).\n")
+        .append("- Paying intervals: an account's commercial history is built from every converted_at and\n")
+        .append("  churned_at any CRM snapshot has shown (a CRM that overwrites them when a customer comes back\n")
+        .append("  loses nothing). An interval starts at a conversion and ends at the first churn after it\n")
+        .append("  (open while there is none). A conversion inside an open interval starts nothing and a churn\n")
+        .append("  outside every interval ends nothing; both are counted in data_quality as\n")
+        .append("  `milestone_conflicts` (warn). A \"conversion\" below is the start of an interval: the first\n")
+        .append("  one or a comeback (a reactivation); a \"churn\" is the end of one.\n")
+        .append("- \"Paying at instant t\": t lies in an interval, start < t and (end is null or end >= t). An\n")
         .append("  account churning on the first instant of a month is still paying at that month's start and\n")
         .append("  churns in that month, so every churn counts in exactly one month.\n")
         .append("- A ratio writes `numerator` and `denominator`; `value` = numerator / denominator (x 100 for\n")

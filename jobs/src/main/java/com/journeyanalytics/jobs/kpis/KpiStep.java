@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs.kpis;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
+import static org.apache.spark.sql.functions.trunc;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 
@@ -13,6 +14,7 @@ import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.schema.Touchpoints;
+import com.journeyanalytics.jobs.journeys.PayingIntervals;
 import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepResult;
@@ -62,6 +64,7 @@ public final class KpiStep implements Step {
   /** The silver tables and touchpoints the KPIs are computed from. */
   public record Inputs(
       Dataset<Row> accounts,
+      Dataset<Row> milestones,
       Dataset<Row> invoices,
       Dataset<Row> touches,
       Dataset<Row> tickets,
@@ -79,6 +82,7 @@ public final class KpiStep implements Step {
     TableStore staging = context.staging();
     Inputs inputs = new Inputs(
         staging.readOrEmpty(Silver.ACCOUNTS),
+        staging.readOrEmpty(Silver.ACCOUNT_MILESTONES),
         staging.readOrEmpty(Silver.INVOICES),
         staging.readOrEmpty(Silver.TOUCHES),
         staging.readOrEmpty(Silver.TICKETS),
@@ -88,7 +92,8 @@ public final class KpiStep implements Step {
     Dataset<Row> kpis = computeKpis(
         context.spark(), inputs, context.config().kpis(), context.runDate(), context.runId());
     WriteResult write = context.tables().replace(KPIS, kpis);
-    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), inputs, context.runDate()));
+    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), context.spark(), inputs,
+        context.runDate()));
   }
 
   /** The kpis table's rows for the run date. */
@@ -101,6 +106,7 @@ public final class KpiStep implements Step {
     inputs.surveys().createOrReplaceTempView("kpi_surveys");
     inputs.events().createOrReplaceTempView("kpi_events");
     inputs.touchpoints().createOrReplaceTempView("kpi_touchpoints");
+    materialize(payingIntervals(inputs, runDate), "kpi_paying_intervals");
     catalog(spark).createOrReplaceTempView("kpi_catalog");
     journeyScoreWeights(spark, settings.journeyScoreWeights()).createOrReplaceTempView("kpi_journey_score_weights");
 
@@ -128,17 +134,24 @@ public final class KpiStep implements Step {
     return KPIS.conform(sql(spark, "kpis.sql", Map.of("run_id", runId)));
   }
 
+  /** The accounts' paying intervals up to the end of the run date. */
+  static Dataset<Row> payingIntervals(Inputs inputs, LocalDate runDate) {
+    return PayingIntervals.intervals(PayingIntervals.milestoneRoles(inputs.milestones(), cutoff(runDate)));
+  }
+
   /**
-   * new_customers (all) summed over the months equals the accounts converted up to the run date,
-   * and tickets (all) summed equals the tickets created up to the run date.
+   * new_customers (all) summed over the months equals the (account, month) pairs with the start of
+   * a paying interval up to the run date, and tickets (all) summed equals the tickets created up to
+   * the run date.
    */
-  static List<QualityCheck> reconcile(Dataset<Row> kpis, Inputs inputs, LocalDate runDate) {
+  static List<QualityCheck> reconcile(Dataset<Row> kpis, SparkSession spark, Inputs inputs, LocalDate runDate) {
     Timestamp cutoff = cutoff(runDate);
     List<QualityCheck> checks = new ArrayList<>();
     checks.add(QualityCheck.reconcile("kpis", "new_customers_reconcile",
         monthlyTotal(kpis, "new_customers"),
-        inputs.accounts().where(col("converted_at").lt(lit(cutoff))).count(),
-        "new_customers summed over the months vs accounts converted up to the run date"));
+        spark.table("kpi_paying_intervals")
+            .select(col("account_id"), trunc(col("started_at"), "MM")).distinct().count(),
+        "new_customers summed over the months vs the months in which accounts started a paying interval"));
     checks.add(QualityCheck.reconcile("kpis", "tickets_reconcile",
         monthlyTotal(kpis, "tickets"),
         inputs.tickets().where(col("created_at").lt(lit(cutoff))).count(),

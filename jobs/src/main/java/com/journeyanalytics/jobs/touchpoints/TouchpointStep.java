@@ -12,11 +12,14 @@ import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.common.transforms.StageAssignment;
 import com.journeyanalytics.common.transforms.Timeline;
+import com.journeyanalytics.jobs.journeys.PayingIntervals;
 import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepResult;
 import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.sql.Timestamp;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,11 @@ public final class TouchpointStep implements Step {
   public StepResult run(RunContext ctx) {
     SparkSession spark = ctx.spark();
     registerSilverViews(ctx.staging());
+    // Ingest quarantines instants later than this, so every milestone stored is considered.
+    Timestamp latestAccepted = Timestamp.from(ctx.runDate().plusDays(1L + ctx.config().futureToleranceDays())
+        .atStartOfDay(ZoneOffset.UTC).toInstant());
+    PayingIntervals.milestoneRoles(ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), latestAccepted)
+        .createOrReplaceTempView("tp_account_milestone_roles");
     SqlFiles.run(spark, "touchpoints/activities.sql", Map.of()).createOrReplaceTempView("tp_activities");
     Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql", Map.of());
     Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
@@ -53,9 +61,7 @@ public final class TouchpointStep implements Step {
   }
 
   private static void registerSilverViews(TableStore staging) {
-    List<TableSpec> specs = new ArrayList<>(Silver.ALL);
-    specs.add(Silver.ACCOUNT_MILESTONES);
-    for (TableSpec spec : specs) {
+    for (TableSpec spec : Silver.ALL) {
       staging.readOrEmpty(spec).createOrReplaceTempView("tp_" + spec.name());
     }
   }

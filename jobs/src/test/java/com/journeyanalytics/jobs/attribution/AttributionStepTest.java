@@ -14,6 +14,7 @@ import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.common.testing.SparkTestSession;
+import com.journeyanalytics.jobs.fixtures.TouchpointFixture;
 import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.StepResult;
@@ -264,6 +265,84 @@ class AttributionStepTest {
         .isEqualTo(first.writes().stream().map(WriteResult::version).toList());
   }
 
+  /**
+   * A one-year lookback with a one-day half life. B1 converts 2026-03-01; its touches are 364, 302
+   * and 301 days old, so 2^(-age) would underflow any decimal. Counted from the newest touch
+   * (search, 2025-05-04): search 2^0 = 1, email (1 d older) 0.5, social (2025-03-02, 63 d older)
+   * 2^-63 = 1.08e-19. Sum 1.5 + 1.08e-19: search 2/3 = 0.666667, email 1/3 = 0.333333, social
+   * 7.2e-20 = 0.000000; conversions add up to 1. Revenue 90 (paid 03-02): 60, 30, 0.
+   */
+  @Test
+  void timeDecayOverAYearWithADayHalfLifeGivesFiniteCreditThatAddsUpToOne() {
+    Fixture f = new Fixture(Map.of("journey.attribution.lookback-days", "365", "journey.attribution.half-life-days", "1"))
+        .withTouchpoints(touchpoints()
+            .add("B1", "ad_click", "2025-03-02T00:00:00Z").channel("social")
+            .add("B1", "email_click", "2025-05-03T00:00:00Z").channel("email")
+            .add("B1", "ad_click", "2025-05-04T00:00:00Z").channel("search")
+            .done())
+        .invoices(invoice("j1", "B1", "90", "paid", "2026-03-02T00:00:00Z"))
+        .milestones(milestone("B1", "converted_at", "2026-03-01T00:00:00Z"));
+    StepResult result = f.run("run-1");
+
+    assertThatDataFrame(f.tables.read("attribution").where("model = 'time_decay' AND campaign_id IS NULL"))
+        .containsExactlyRowsInAnyOrder(List.of("channel", "conversions", "revenue"), List.of(
+            row("search", "0.666667", "60"),
+            row("email", "0.333333", "30"),
+            row("social", "0", "0")));
+    assertThat(result.checks()).hasSize(12).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
+  }
+
+  /**
+   * The attribution window is the 365 days up to the run date: [2025-04-01, 2026-04-01).
+   * R1 converted 2024-06-01 (search 2024-05-20), churned 2025-01-10 and came back 2026-03-10
+   * (email 2026-02-20 in the 90 days before; social 2026-03-15 comes after). Only the comeback is
+   * in the window: path email, revenue 120 (the 500 belongs to the first conversion).
+   * R2 is paying since 2025-01-05, before the window: no path at all.
+   * R3 converted 2024-01-01 and churned 2025-02-01: not paying, no conversion in the window, so a
+   * non-converter with the 90 days before the run date: display.
+   * anon:n1's social touch (2025-06-01) is inside the window but not in the 90 days before the run
+   * date: no path. anon:n2: social.
+   */
+  @Test
+  void aComebackInTheWindowIsAConversionAndBothGroupsAreObservedOverTheWindow() {
+    Fixture f = new Fixture(Map.of())
+        .withTouchpoints(touchpoints()
+            .add("R1", "ad_click", "2024-05-20T00:00:00Z").channel("search")
+            .add("R1", "email_click", "2026-02-20T00:00:00Z").channel("email")
+            .add("R1", "ad_click", "2026-03-15T00:00:00Z").channel("social")
+            .add("R2", "email_click", "2026-03-01T00:00:00Z").channel("email")
+            .add("R3", "impression", "2026-03-20T00:00:00Z").channel("display")
+            .add("anon:n1", "ad_click", "2025-06-01T00:00:00Z").channel("social")
+            .add("anon:n2", "ad_click", "2026-03-25T00:00:00Z").channel("social")
+            .done())
+        .invoices(
+            invoice("k1", "R1", "500", "paid", "2024-06-01T00:00:00Z"),
+            invoice("k2", "R1", "120", "paid", "2026-03-10T00:00:00Z"))
+        .milestones(
+            milestone("R1", "converted_at", "2024-06-01T00:00:00Z"),
+            milestone("R1", "churned_at", "2025-01-10T00:00:00Z"),
+            milestone("R1", "converted_at", "2026-03-10T00:00:00Z"),
+            milestone("R2", "converted_at", "2025-01-05T00:00:00Z"),
+            milestone("R3", "converted_at", "2024-01-01T00:00:00Z"),
+            milestone("R3", "churned_at", "2025-02-01T00:00:00Z"));
+    StepResult result = f.run("run-1");
+
+    assertThatDataFrame(f.tables.read("channel_paths")).containsExactlyRowsInAnyOrder(
+        List.of("channel_path", "conversions", "non_conversions", "conversion_revenue"),
+        List.of(
+            row("email", 1, 0, "120"),
+            row("display", 0, 1, "0"),
+            row("social", 0, 1, "0")));
+    // Every channel with a touch up to the run date has a spend row; only email has credit.
+    assertThatDataFrame(f.tables.read("attribution").where("model = 'last_touch' AND campaign_id IS NULL"))
+        .containsExactlyRowsInAnyOrder(List.of("channel", "conversions", "revenue"), List.of(
+            row("email", "1", "120"),
+            row("display", "0", "0"),
+            row("social", "0", "0"),
+            row("search", "0", "0")));
+    assertThat(result.checks()).hasSize(12).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
+  }
+
   @Test
   void positionWeightsThatDoNotAddUpToHundredFailNamingTheKey() {
     assertThatThrownBy(() -> JobConfig.load(null, Map.of("journey.attribution.position-weights.first", "50")))
@@ -284,6 +363,10 @@ class AttributionStepTest {
   private static Row campaign(String id, String channel, String start, String end, String spend) {
     return RowFactory.create(id, id, channel, start == null ? null : Date.valueOf(start), end == null ? null : Date.valueOf(end),
         new BigDecimal(spend), "USD", new BigDecimal(spend), Date.valueOf(RUN_DATE), "campaigns.csv", "fixture");
+  }
+
+  private static Row milestone(String account, String milestone, String at) {
+    return RowFactory.create(account, milestone, Timestamp.from(Instant.parse(at)), Date.valueOf(RUN_DATE), "fixture");
   }
 
   private static Row invoice(String id, String account, String amount, String status, String issuedAt) {
@@ -327,6 +410,28 @@ class AttributionStepTest {
           invoice("i4", "A2", "50", "paid", "2026-03-01T00:00:00Z"),
           invoice("i5", "A3", "300", "paid", "2026-03-20T12:00:00Z"),
           invoice("i6", "A5", "70", "paid", "2026-03-15T00:00:00Z")), Silver.INVOICES.schema()));
+      milestones(
+          milestone("A1", "converted_at", "2026-03-08T00:00:00Z"),
+          milestone("A2", "converted_at", "2026-03-24T00:00:00Z"),
+          milestone("A3", "converted_at", "2026-03-20T00:00:00Z"),
+          milestone("A5", "converted_at", "2026-03-15T00:00:00Z"));
+    }
+
+    /** Replaces the touchpoints. */
+    Fixture withTouchpoints(TouchpointFixture touches) {
+      tables.replace(Touchpoints.SPEC, touches.toDataFrame(spark));
+      return this;
+    }
+
+    Fixture invoices(Row... rows) {
+      staging.replace(Silver.INVOICES, spark.createDataFrame(List.of(rows), Silver.INVOICES.schema()));
+      return this;
+    }
+
+    /** silver_account_milestones: every converted_at / churned_at the CRM snapshots have shown. */
+    Fixture milestones(Row... rows) {
+      staging.replace(Silver.ACCOUNT_MILESTONES, spark.createDataFrame(List.of(rows), Silver.ACCOUNT_MILESTONES.schema()));
+      return this;
     }
 
     void campaigns(List<Row> rows) {

@@ -47,7 +47,9 @@ class JourneyStepTest {
         .account("acc-trial", "SMB", "pro", "NA", "Software", "organic", "2026-01-05T10:00:00Z", null)
         .account("acc-sales", "Enterprise", "enterprise", "EMEA", "Finance", "email", "2026-01-10T12:00:00Z", null)
         .account("acc-churn", "SMB", "starter", "NA", "Retail", "paid_search", "2026-01-03T08:00:00Z", "2026-02-01T08:00:00Z")
-        .account("acc-react", "MidMarket", "pro", "APAC", "Software", "organic", "2026-01-01T09:00:00Z", null)
+        // A CRM that overwrote acc-react's dates when it came back: the first snapshot's stay as milestones.
+        .earlierSnapshot("acc-react", "2026-01-01T09:00:00Z", "2026-01-20T09:00:00Z")
+        .account("acc-react", "MidMarket", "pro", "APAC", "Software", "organic", "2026-03-01T09:00:00Z", null)
         .load(fixture());
     firstRun = journeys.run("run-1", RUN_DATE);
   }
@@ -138,24 +140,25 @@ class JourneyStepTest {
     assertThatDataFrame(table("customer_journeys")).containsExactlyRowsInAnyOrder(
         List.of("customer_key", "customer_kind", "segment", "touchpoints", "first_touch_channel", "current_stage",
             "current_stage_entered_at", "stage_path_text", "is_converted", "days_to_convert", "is_churned",
-            "lifetime_revenue", "tickets", "last_nps_score"),
+            "lifetime_revenue", "tickets", "last_nps_score", "reactivations"),
         List.of(
             // days_to_convert: first touch 01-01T10:00 to converted 01-05T10:00
             row("acc-trial", "account", "SMB", 8, "organic", "adoption", "2026-01-08T10:00:00Z",
-                "awareness > evaluation > purchase > onboarding > adoption", true, "4", false, "100", 0, null),
+                "awareness > evaluation > purchase > onboarding > adoption", true, "4", false, "100", 0, null, 0),
             row("acc-sales", "account", "Enterprise", 8, "email", "adoption", "2026-01-12T12:00:00Z",
-                "awareness > consideration > evaluation > purchase > adoption", true, "9", false, "0", 0, 6),
+                "awareness > consideration > evaluation > purchase > adoption", true, "9", false, "0", 0, 6, 0),
             row("acc-churn", "account", "SMB", 4, null, "churned", "2026-02-01T08:00:00Z",
-                "evaluation > purchase > adoption > churned", true, "2", true, "0", 0, null),
+                "evaluation > purchase > adoption > churned", true, "2", true, "0", 0, null, 0),
             row("acc-react", "account", "MidMarket", 5, null, "adoption", "2026-03-02T09:00:00Z",
-                "purchase > adoption > churned > purchase > adoption", true, "0", false, "0", 0, null),
+                // converted_at is the first conversion (01-01, 0 days after the first touch); one comeback.
+                "purchase > adoption > churned > purchase > adoption", true, "0", false, "0", 0, null, 1),
             row("email:p1", "prospect", null, 4, "email", "evaluation", "2026-01-08T10:00:00Z",
-                "awareness > consideration > evaluation", false, null, false, "0", 0, null),
+                "awareness > consideration > evaluation", false, null, false, "0", 0, null, 0),
             row("email:p2", "prospect", null, 1, "email", "awareness", "2026-01-05T11:00:00Z", "awareness", false, null,
-                false, "0", 0, null),
+                false, "0", 0, null, 0),
             row("anon:v1", "anonymous", null, 1, "organic", "awareness", "2026-01-09T10:00:00Z", "awareness", false, null,
-                false, "0", 0, null),
-            row("anon:v2", "anonymous", null, 1, "email", null, null, null, false, null, false, "0", 0, null)));
+                false, "0", 0, null, 0),
+            row("anon:v2", "anonymous", null, 1, "email", null, null, null, false, null, false, "0", 0, null, 0)));
   }
 
   @Test
@@ -188,8 +191,11 @@ class JourneyStepTest {
                 row("awareness", 2, 0, "100"), row("consideration", 2, 0, "100"), row("evaluation", 2, 0, "100"),
                 row("purchase", 2, 0, "100"), row("onboarding", 2, 0, "100"), row("adoption", 2, 1, "0"),
                 row("advocacy", 0, 0, null), row("churned", 1, 1, null)));
-    // Segments: SMB, Enterprise, MidMarket and (unknown) for the prospects and visitors, 8 stages each.
+    // Segments: SMB, Enterprise, MidMarket and unknown for the prospects and visitors, 8 stages each.
     assertThatDataFrame(table("stage_metrics").where("dimension = 'segment'")).hasRowCount(32);
+    assertThatDataFrame(table("stage_metrics").where("dimension = 'segment'").select("dimension_value").distinct())
+        .containsExactlyRowsInAnyOrder(List.of("dimension_value"),
+            List.of(row("SMB"), row("Enterprise"), row("MidMarket"), row("unknown")));
   }
 
   @Test
@@ -252,14 +258,16 @@ class JourneyStepTest {
 
   @Test
   void retentionCohortsCountRetainedAndActiveAccountsPerMonth() {
-    // Cohort 2026-01: the four accounts. acc-churn churned 02-01T08:00, after the end of January:
-    // retained 4, 3, 3. Usage months: trial Jan+Feb, sales Jan, churn Jan, react Jan+Mar.
+    // Cohort 2026-01: the four accounts (acc-react by its first conversion). Retained = paying at the
+    // first instant of the next month: Feb 1 trial, sales, churn (it churned 02-01T08:00, after it),
+    // not react (churned 01-20) = 3; Mar 1 trial, sales = 2 (react comes back 03-01T09:00); Apr 1
+    // trial, sales, react = 3. Usage months: trial Jan+Feb, sales Jan, churn Jan, react Jan+Mar.
     assertThatDataFrame(table("retention_cohorts")).containsExactlyRowsInAnyOrder(
         List.of("cohort_month", "months_since", "cohort_size", "retained_customers", "retention_rate",
             "active_customers", "active_rate"),
         List.of(
-            row("2026-01-01", 0, 4, 4, "100", 4, "100"),
-            row("2026-01-01", 1, 4, 3, "75", 1, "25"),
+            row("2026-01-01", 0, 4, 3, "75", 4, "100"),
+            row("2026-01-01", 1, 4, 2, "50", 1, "25"),
             row("2026-01-01", 2, 4, 3, "75", 1, "25")));
   }
 
@@ -283,7 +291,7 @@ class JourneyStepTest {
 
     assertThat(result.checks()).extracting(QualityCheck::checkName).containsExactlyInAnyOrder(
         "one_row_per_subject", "customers_sum_to_subjects", "first_stage_reached_equals_subjects",
-        "step_1_trial-to-adoption", "step_1_marketing");
+        "step_1_trial-to-adoption", "step_1_marketing", "milestone_conflicts");
     assertThat(result.checks()).allSatisfy(check -> assertThat(check.status()).as(check.message()).isEqualTo(QualityCheck.Status.PASS));
     assertThat(result.checks()).filteredOn(c -> c.checkName().equals("customers_sum_to_subjects"))
         .extracting(QualityCheck::observedValue).containsExactly(7.0);

@@ -16,7 +16,9 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
@@ -29,6 +31,7 @@ final class JourneyTestRun {
   final TableStore staging;
   final JobConfig config;
   private final List<Row> accounts = new ArrayList<>();
+  private final Set<List<Object>> milestones = new LinkedHashSet<>();
 
   JourneyTestRun(Path warehouse, JobConfig config) {
     this.tables = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("journeys"));
@@ -36,11 +39,25 @@ final class JourneyTestRun {
     this.config = config;
   }
 
-  /** A silver account; timestamps are ISO-8601 UTC or null. */
+  /**
+   * A silver account as the current snapshot shows it, with its converted_at / churned_at as
+   * milestones (as ingest records them); timestamps are ISO-8601 UTC or null.
+   */
   JourneyTestRun account(String id, String segment, String plan, String region, String industry, String channel,
       String convertedAt, String churnedAt) {
+    earlierSnapshot(id, convertedAt, churnedAt);
     accounts.add(RowFactory.create(id, "name " + id, industry, segment, region, "US", plan, channel, null, null,
         timestamp(convertedAt), timestamp(churnedAt), null, null, null, "fixture"));
+    return this;
+  }
+
+  /** converted_at / churned_at an earlier CRM snapshot showed for the account: milestones only, each instant once. */
+  JourneyTestRun earlierSnapshot(String id, String convertedAt, String churnedAt) {
+    for (String[] m : new String[][] {{"converted_at", convertedAt}, {"churned_at", churnedAt}}) {
+      if (m[1] != null) {
+        milestones.add(List.of(id, m[0], timestamp(m[1])));
+      }
+    }
     return this;
   }
 
@@ -49,6 +66,10 @@ final class JourneyTestRun {
     StageModel model = config.stages();
     tables.replace(Touchpoints.SPEC, StageAssignment.withStage(touchpoints.toDataFrame(spark), model));
     staging.replace(Silver.ACCOUNTS, spark.createDataFrame(accounts, Silver.ACCOUNTS.schema()));
+    List<Row> milestoneRows = new ArrayList<>();
+    milestones.forEach(m -> milestoneRows.add(RowFactory.create(m.get(0), m.get(1), m.get(2),
+        java.sql.Date.valueOf("2026-01-01"), "fixture")));
+    staging.replace(Silver.ACCOUNT_MILESTONES, spark.createDataFrame(milestoneRows, Silver.ACCOUNT_MILESTONES.schema()));
     return this;
   }
 

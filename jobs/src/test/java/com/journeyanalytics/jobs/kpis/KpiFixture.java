@@ -15,8 +15,10 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -34,14 +36,37 @@ final class KpiFixture {
   static final KpiSettings DEFAULTS = JobConfig.load(null, Map.of()).kpis();
 
   private final Map<TableSpec, List<Row>> rows = new HashMap<>();
+  private final Set<List<String>> milestones = new HashSet<>();
   final TouchpointFixture touchpoints = TouchpointFixture.touchpoints();
 
-  /** {@code attributes} = "segment/plan/region/industry/acquisition_channel", "-" for none. */
+  /**
+   * An account as the current CRM snapshot shows it, and its converted_at / churned_at as
+   * milestones (as ingest records them). {@code attributes} = "segment/plan/region/industry/
+   * acquisition_channel", "-" for none.
+   */
   KpiFixture account(String id, String attributes, String trialStartedAt, String convertedAt, String churnedAt) {
+    earlierSnapshot(id, convertedAt, churnedAt);
     String[] a = attributes.split("/");
     return add(Silver.ACCOUNTS, "account_id", id, "segment", none(a[0]), "plan", none(a[1]), "region", none(a[2]),
         "industry", none(a[3]), "acquisition_channel", none(a[4]), "created_at", "2026-01-01T00:00:00Z",
         "trial_started_at", trialStartedAt, "converted_at", convertedAt, "churned_at", churnedAt);
+  }
+
+  /**
+   * converted_at / churned_at an earlier snapshot showed for the account (a CRM that overwrote them
+   * since): milestones only, each instant once as in silver_account_milestones.
+   */
+  KpiFixture earlierSnapshot(String id, String convertedAt, String churnedAt) {
+    milestone(id, "converted_at", convertedAt);
+    milestone(id, "churned_at", churnedAt);
+    return this;
+  }
+
+  private void milestone(String id, String milestone, String at) {
+    if (at != null && milestones.add(List.of(id, milestone, at))) {
+      add(Silver.ACCOUNT_MILESTONES, "account_id", id, "milestone", milestone, "occurred_at", at,
+          "export_date", "2026-01-01", "run_id", "run-0");
+    }
   }
 
   KpiFixture invoice(String id, String accountId, String amount, String currency, String amountReporting, String status,
@@ -84,7 +109,7 @@ final class KpiFixture {
 
   KpiStep.Inputs inputs(SparkSession spark) {
     return new KpiStep.Inputs(
-        frame(spark, Silver.ACCOUNTS), frame(spark, Silver.INVOICES), frame(spark, Silver.TOUCHES),
+        frame(spark, Silver.ACCOUNTS), frame(spark, Silver.ACCOUNT_MILESTONES), frame(spark, Silver.INVOICES), frame(spark, Silver.TOUCHES),
         frame(spark, Silver.TICKETS), frame(spark, Silver.SURVEYS), frame(spark, Silver.EVENTS),
         touchpoints.toDataFrame(spark));
   }

@@ -70,8 +70,8 @@ class KpiStepTest {
     tables = new TableStore(SPARK, warehouse.toString(), SparkTestSession.uniqueDatabase("kpis"));
     staging = new TableStore(SPARK, warehouse.toString(), SparkTestSession.uniqueDatabase("kpis_staging"));
     KpiFixture fixture = fixture();
-    for (TableSpec spec : List.of(Silver.ACCOUNTS, Silver.INVOICES, Silver.TOUCHES, Silver.TICKETS, Silver.SURVEYS,
-        Silver.EVENTS)) {
+    for (TableSpec spec : List.of(Silver.ACCOUNTS, Silver.ACCOUNT_MILESTONES, Silver.INVOICES, Silver.TOUCHES,
+        Silver.TICKETS, Silver.SURVEYS, Silver.EVENTS)) {
       staging.replace(spec, fixture.frame(SPARK, spec));
     }
     tables.replace(Touchpoints.SPEC, fixture.touchpoints.toDataFrame(SPARK));
@@ -96,7 +96,8 @@ class KpiStepTest {
 
   @Test
   void reconcilesNewCustomersAndTicketsWithTheInputs() {
-    // Converted up to the run date: a1, a2, a4, a5 (a6 converts after it). Tickets: k1, k2, k3.
+    // Paying intervals started up to the run date: a1, a2, a4, a5, each in one month (a6 converts
+    // after it). Tickets: k1, k2, k3.
     assertThat(firstRun.checks()).extracting(QualityCheck::checkName, QualityCheck::status, QualityCheck::observedValue)
         .containsExactlyInAnyOrder(
             tuple("new_customers_reconcile", QualityCheck.Status.PASS, 4.0),
