@@ -34,4 +34,4 @@ done
 
 journey_ensure_built
 # The generator prints its own one-line reason and exits 2 (bad usage) or 1 (failure).
-journey_java com.journeyanalytics.jobs.sample.SampleDataGenerator "$@"
+journey_sample_java com.journeyanalytics.jobs.sample.SampleDataGenerator "$@"

@@ -5,7 +5,9 @@
 set -euo pipefail
 
 JOURNEY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# Each module's compile classpath (Spark and Delta included), written by the build below.
 JOURNEY_CLASSPATH_FILE="$JOURNEY_ROOT/jobs/target/local-classpath.txt"
+JOURNEY_SAMPLE_CLASSPATH_FILE="$JOURNEY_ROOT/sample/target/local-classpath.txt"
 JOURNEY_BUILD_STAMP="$JOURNEY_ROOT/jobs/target/.local-build-stamp"
 
 JOURNEY_JAVA_OPTS=(
@@ -33,12 +35,14 @@ die() {
   exit 1
 }
 
-# Builds jobs/target (classes, shaded jar, classpath file) unless it is newer than every source.
+# Builds jobs/target (classes, shaded jar, classpath file) and sample/target (the sample-data
+# generator) unless they are newer than every source.
 journey_ensure_built() {
   command -v java >/dev/null || die "java (17) is not on the PATH"
-  if [[ -f "$JOURNEY_BUILD_STAMP" && -f "$JOURNEY_CLASSPATH_FILE" ]] \
+  if [[ -f "$JOURNEY_BUILD_STAMP" && -f "$JOURNEY_CLASSPATH_FILE" && -f "$JOURNEY_SAMPLE_CLASSPATH_FILE" ]] \
       && [[ -z "$(find "$JOURNEY_ROOT/pom.xml" "$JOURNEY_ROOT/common" "$JOURNEY_ROOT/jobs/pom.xml" \
-                  "$JOURNEY_ROOT/jobs/src" "$JOURNEY_ROOT/conf" -newer "$JOURNEY_BUILD_STAMP" -type f \
+                  "$JOURNEY_ROOT/jobs/src" "$JOURNEY_ROOT/sample/pom.xml" "$JOURNEY_ROOT/sample/src" \
+                  "$JOURNEY_ROOT/conf" -newer "$JOURNEY_BUILD_STAMP" -type f \
                   -not -path '*/target/*' -print -quit)" ]]; then
     return 0
   fi
@@ -50,12 +54,21 @@ journey_ensure_built() {
   touch "$JOURNEY_BUILD_STAMP"
 }
 
-# journey_java MAIN_CLASS [args...]: runs a class of the project on the local classpath, replacing
+# journey_java MAIN_CLASS [args...]: runs a class of the job on the local classpath, replacing
 # the shell (exec) so that signals such as SIGTERM reach the JVM; call it last.
 journey_java() {
-  local main="$1"
-  shift
-  local cp="$JOURNEY_ROOT/jobs/target/classes:$JOURNEY_ROOT/common/target/classes:$(cat "$JOURNEY_CLASSPATH_FILE")"
+  journey_module_java jobs "$JOURNEY_CLASSPATH_FILE" "$@"
+}
+
+# journey_sample_java MAIN_CLASS [args...]: the same for the sample-data generator's module.
+journey_sample_java() {
+  journey_module_java sample "$JOURNEY_SAMPLE_CLASSPATH_FILE" "$@"
+}
+
+journey_module_java() {
+  local module="$1" classpath_file="$2" main="$3"
+  shift 3
+  local cp="$JOURNEY_ROOT/$module/target/classes:$JOURNEY_ROOT/common/target/classes:$(cat "$classpath_file")"
   exec java "-Xmx${JOURNEY_DRIVER_MEMORY:-6g}" "${JOURNEY_JAVA_OPTS[@]}" \
     -Dlog4j2.configurationFile="$JOURNEY_ROOT/conf/log4j2-local.properties" \
     -cp "$cp" "$main" "$@"

@@ -235,11 +235,11 @@ class SampleDataGeneratorTest {
   }
 
   @Test
-  void reactivatedAccountGetsTheNewConversionAndLosesItsChurn() {
+  void reactivatedAccountGetsTheNewConversionAndLosesItsChurnInMostCrms() {
     long firstDay = END.toEpochDay() - 364;
     SampleWorld world = new SampleWorld(42, 5000, firstDay, END.toEpochDay());
     int index = IntStream.range(0, 5000)
-        .filter(i -> world.account(i).conv2 / Times.DAY > firstDay)
+        .filter(i -> world.account(i).conv2 / Times.DAY > firstDay && !world.account(i).keepsOldChurnOnComeback)
         .findFirst().orElseThrow();
     Account a = world.account(index);
     long reactivationDay = a.conv2 / Times.DAY;
@@ -255,6 +255,49 @@ class SampleDataGeneratorTest {
     assertThat(after[d.column("converted_at")]).isEqualTo(Times.utc(a.conv2));
     assertThat(after[d.column("updated_at")]).isEqualTo(Times.utc(a.conv2));
     assertThat(after[d.column("plan")]).isNotEqualTo("free");
+  }
+
+  @Test
+  void someCrmsKeepTheOldChurnNextToTheComebacksConversion() {
+    long firstDay = END.toEpochDay() - 364;
+    SampleWorld world = new SampleWorld(42, 5000, firstDay, END.toEpochDay());
+    int index = IntStream.range(0, 5000)
+        .filter(i -> world.account(i).conv2 / Times.DAY > firstDay && world.account(i).keepsOldChurnOnComeback)
+        .findFirst().orElseThrow();
+    Account a = world.account(index);
+
+    String[] after = accountRow(world, index, a.conv2 / Times.DAY);
+
+    SampleDataset d = SampleDataset.ACCOUNTS;
+    assertThat(after[d.column("converted_at")]).isEqualTo(Times.utc(a.conv2));
+    assertThat(after[d.column("churned_at")]).isEqualTo(Times.utc(a.churn1));
+    assertThat(after[d.column("plan")]).isNotEqualTo("free");
+  }
+
+  @Test
+  void aVisitorWhoFirstLeftAPersonalAddressLaterSubmitsTheWorkAddressFromTheSameBrowser() {
+    SampleWorld world = new SampleWorld(42, 5000, END.toEpochDay() - 2, END.toEpochDay());
+    int index = IntStream.range(0, 5000).filter(i -> world.account(i).personalFormAt >= 0).findFirst().orElseThrow();
+    Account a = world.account(index);
+    List<String[]> forms = new ArrayList<>();
+    for (long day = a.personalFormAt / Times.DAY; day <= a.formSubmitAt / Times.DAY; day++) {
+      long d = day;
+      world.writeIndex(index, day, (dataset, row) -> {
+        if (dataset == SampleDataset.TOUCHES && row[SampleDataset.TOUCHES.column("touch_type")].equals("form_submit")
+            && row[SampleDataset.TOUCHES.column("occurred_at")].startsWith(Times.date(d))) {
+          forms.add(row);
+        }
+      });
+    }
+
+    int email = SampleDataset.TOUCHES.column("email");
+    int anonymousId = SampleDataset.TOUCHES.column("anonymous_id");
+    assertThat(forms).hasSize(2);
+    assertThat(forms.get(0)[email]).isEqualTo(a.personalEmail).matches("[a-z]+\\.[a-z]+\\.[0-9a-z]+@[a-z.]+");
+    assertThat(forms.get(1)[email]).isEqualTo(a.contactEmail[0]);
+    assertThat(forms.get(0)[anonymousId]).isEqualTo(forms.get(1)[anonymousId]).isEqualTo(a.anonymousId);
+    assertThat(forms.get(0)[SampleDataset.TOUCHES.column("occurred_at")])
+        .isLessThan(forms.get(1)[SampleDataset.TOUCHES.column("occurred_at")]);
   }
 
   @Test

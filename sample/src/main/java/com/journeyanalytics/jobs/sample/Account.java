@@ -36,6 +36,10 @@ final class Account {
       "webinar", "event", "referral", "content", "affiliate", "direct"};
   private static final int[] ACQUISITION_WEIGHTS = {8, 20, 12, 8, 4, 6, 5, 10, 12, 3, 12};
   static final String[] PLANS = {"starter", "pro", "enterprise"};
+  private static final String[] PERSONAL_DOMAINS = {"gmail.com", "outlook.com", "yahoo.com", "proton.me"};
+  /** Monthly churn hazard of a paying account by segment (SMB, MidMarket, Enterprise), before engagement. */
+  private static final double[] MONTHLY_CHURN = {0.045, 0.025, 0.015};
+  private static final double DAYS_PER_MONTH = 365.25 / 12;
 
   final int index;
   final String id;
@@ -54,6 +58,12 @@ final class Account {
 
   final boolean hasAnonymousPhase;
   final String anonymousId;
+  /**
+   * Some anonymous visitors first leave a personal address (an ebook form) and only later the work
+   * address of their company: -1 / null for the others.
+   */
+  final long personalFormAt;
+  final String personalEmail;
   final long formSubmitAt;
   /** The day contact 0's email first shows up in marketing touches. */
   final long emailKnownDay;
@@ -66,6 +76,11 @@ final class Account {
   final long conv1;
   final long churn1;
   final long conv2;
+  /**
+   * On a comeback (conv2) most CRMs overwrite converted_at and clear churned_at; some keep the old
+   * churned_at next to the new converted_at.
+   */
+  final boolean keepsOldChurnOnComeback;
   final int paidPlan;
   final long planChangeAt;
   final int changedPlan;
@@ -102,14 +117,18 @@ final class Account {
 
     this.hasAnonymousPhase = r.nextDouble() < 0.5;
     long anonId = r.nextLong();
+    boolean personalFirst = hasAnonymousPhase && r.nextDouble() < 0.2;
     if (hasAnonymousPhase) {
-      long formDay = leadDay + 1 + r.nextInt(10);
+      long personalDay = personalFirst ? leadDay + 1 + r.nextInt(5) : -1;
+      long formDay = (personalFirst ? personalDay : leadDay) + 1 + r.nextInt(10);
       this.anonymousId = "anon-" + Long.toHexString(anonId);
+      this.personalFormAt = personalFirst ? personalDay * DAY + timeOfDay(r) : -1;
       this.formSubmitAt = formDay * DAY + timeOfDay(r);
       this.emailKnownDay = formDay;
       this.createdAt = formSubmitAt + (1 + r.nextInt(10)) * DAY + r.nextInt(3600);
     } else {
       this.anonymousId = null;
+      this.personalFormAt = -1;
       this.formSubmitAt = -1;
       this.emailKnownDay = leadDay;
       this.createdAt = (leadDay + r.nextInt(15)) * DAY + timeOfDay(r);
@@ -126,18 +145,24 @@ final class Account {
       if (last.equals("closed_won")) {
         converted = deal.at()[deal.at().length - 1];
       }
-    } else if (r.nextDouble() < 0.2 + 0.15 * engagement) {
+    } else if (r.nextDouble() < 0.1 + 0.1 * engagement) {
+      // About one product-led trial in five converts, within three weeks.
       converted = trialAt + (5 + r.nextInt(16)) * DAY + r.nextInt(20_000);
     }
     this.conv1 = converted;
     this.trialActiveUntilDay = trial ? trialAt / DAY + 14 + r.nextInt(30) : -1;
-    if (conv1 >= 0 && r.nextDouble() < 0.3) {
-      this.churn1 = conv1 + (45 + r.nextInt(500)) * DAY + r.nextInt(20_000);
+    // A constant monthly hazard (lower for bigger and more engaged customers): about 2.5% of the
+    // paying customers leave each month, whatever the age of the customer base.
+    double hazard = MONTHLY_CHURN[seg] * (1.6 - 0.6 * engagement);
+    long lifetimeDays = (long) (-Math.log(1 - r.nextDouble()) / hazard * DAYS_PER_MONTH);
+    if (conv1 >= 0 && conv1 / DAY + 14 + lifetimeDays <= endDay) {
+      this.churn1 = conv1 + (14 + lifetimeDays) * DAY + r.nextInt(20_000);
       this.conv2 = r.nextDouble() < 0.3 ? churn1 + (20 + r.nextInt(130)) * DAY + r.nextInt(20_000) : -1;
     } else {
       this.churn1 = -1;
       this.conv2 = -1;
     }
+    this.keepsOldChurnOnComeback = conv2 >= 0 && r.nextDouble() < 0.2;
     this.paidPlan = seg == 0 ? (r.nextDouble() < 0.7 ? 0 : 1) : seg == 1 ? Seeds.weighted(r, new int[] {20, 70, 10})
         : (r.nextDouble() < 0.7 ? 2 : 1);
     long change = -1;
@@ -194,6 +219,8 @@ final class Account {
       contactTitle[k] = Seeds.pick(r, TITLES);
       contactCreatedAt[k] = k == 0 ? createdAt : createdAt + r.nextInt(90) * DAY + r.nextInt(30_000);
     }
+    this.personalEmail = personalFirst ? contactEmail[0].substring(0, contactEmail[0].indexOf('@')) + "."
+        + Integer.toString(index, 36) + "@" + Seeds.pick(r, PERSONAL_DOMAINS) : null;
   }
 
   private Opportunity deal(SplittableRandom r, String oppId, long start, int firstStage, double winRate) {

@@ -40,7 +40,17 @@ final class SampleWorld {
   private static final String[] CHANNELS = InputContract.CHANNELS.toArray(new String[0]);
   /** email, paid_search, paid_social, organic_social, display, webinar, event, referral, content, affiliate */
   private static final int[] TOUCH_CHANNEL_WEIGHTS = {40, 12, 10, 8, 8, 6, 3, 3, 7, 3};
-  private static final int[] ANONYMOUS_CHANNEL_WEIGHTS = {0, 30, 20, 15, 10, 0, 0, 10, 15, 0};
+  /** Where anonymous sessions come from: mostly content, referrals and social posts; a few paid clicks. */
+  private static final int[] ANONYMOUS_CHANNEL_WEIGHTS = {0, 3, 2, 20, 1, 0, 0, 25, 49, 0};
+  /**
+   * Chance that an ad impression is clicked, by channel (paid_search, paid_social, display,
+   * affiliate; 0 for unpaid channels): typical B2B click-through rates.
+   */
+  private static final double[] CLICK_THROUGH = {0, 0.025, 0.008, 0.004, 0, 0, 0, 0, 0, 0.012};
+  /** The ad networks that retarget a known cookie: paid_social and display. */
+  private static final int[] RETARGETING_CHANNEL_WEIGHTS = {0, 0, 50, 0, 50, 0, 0, 0, 0, 0};
+  /** Median hours to a ticket's first response by priority (low, normal, high, urgent). */
+  private static final double[] FIRST_RESPONSE_MEDIAN_HOURS = {14, 5, 1.5, 0.4};
   private static final String[] UTM_SOURCE = {"newsletter", "google", "linkedin", "twitter", "gdn", "webinar",
       "event", "partner_site", "blog", "affiliate_network"};
   private static final String[] UTM_MEDIUM = {"email", "cpc", "paid_social", "social", "display", "webinar",
@@ -164,8 +174,9 @@ final class SampleWorld {
     long trial = a.trialAt >= 0 && a.trialAt <= asOf ? a.trialAt : -1;
     boolean reactivated = a.conv2 >= 0 && a.conv2 <= asOf;
     long converted = reactivated ? a.conv2 : a.conv1 >= 0 && a.conv1 <= asOf ? a.conv1 : -1;
-    long churned = !reactivated && a.churn1 >= 0 && a.churn1 <= asOf ? a.churn1 : -1;
-    String plan = converted < 0 || churned >= 0 ? "free" : Account.PLANS[a.planAt(asOf)];
+    long churned = (!reactivated || a.keepsOldChurnOnComeback) && a.churn1 >= 0 && a.churn1 <= asOf ? a.churn1 : -1;
+    // Paying: converted, and not churned since (a comeback may keep an older churned_at).
+    String plan = converted < 0 || churned >= converted ? "free" : Account.PLANS[a.planAt(asOf)];
     long updated = a.createdAt;
     for (long t : new long[] {a.trialAt, a.conv1, a.churn1, a.conv2, a.planChangeAt}) {
       if (t >= 0 && t <= asOf) {
@@ -180,7 +191,11 @@ final class SampleWorld {
     String prefix = "TCH-" + a.index + "-";
     if (a.hasAnonymousPhase) {
       long formDay = a.formSubmitAt / DAY;
-      if (t >= a.leadDay && t < formDay) {
+      if (a.personalFormAt >= 0 && t == a.personalFormAt / DAY) {
+        // A first form with a personal address; the work address follows on the form day.
+        out.write(SampleDataset.TOUCHES, touch(prefix + "p-" + t, a.personalEmail, a.anonymousId, null, 8,
+            "form_submit", a.personalFormAt, "/ebook", null));
+      } else if (t >= a.leadDay && t < formDay) {
         anonymousVisits(Seeds.random(seed, 5, a.index, t, 9), prefix + "a-" + t, a.anonymousId, t,
             t == a.leadDay, out);
       } else if (t == formDay) {
@@ -201,6 +216,13 @@ final class SampleWorld {
         if (r.nextDouble() < 0.03) {
           touchBundle(r, prefix + "c" + k + "-" + t, a.contactEmail[k], t, out);
         }
+      }
+    }
+    // The personal address stays on the mailing lists for a couple of months.
+    if (a.personalFormAt >= 0 && t > a.personalFormAt / DAY && t <= a.personalFormAt / DAY + 60) {
+      SplittableRandom r = Seeds.random(seed, 5, a.index, t, 8);
+      if (r.nextDouble() < 0.03) {
+        touchBundle(r, prefix + "p" + t, a.personalEmail, t, out);
       }
     }
   }
@@ -254,20 +276,38 @@ final class SampleWorld {
     }
   }
 
+  /**
+   * One day of an anonymous visitor: ads retargeting its cookie (impressions), and, when it comes to
+   * the site, a session of 1-3 pages from one source (an ad click first when the source is paid).
+   */
   private void anonymousVisits(SplittableRandom r, String idPrefix, String anonymousId, long t, boolean force,
       Out out) {
+    long dayEnd = (t + 1) * DAY - 1;
+    int impressions = force ? 0 : Seeds.poisson(r, 1.5);
+    for (int s = 0; s < impressions; s++) {
+      int channel = Seeds.weighted(r, RETARGETING_CHANNEL_WEIGHTS);
+      Campaign c = campaign(r, channel, t);
+      out.write(SampleDataset.TOUCHES, touch(idPrefix + "-i" + s, null, anonymousId, c, channel, "impression",
+          t * DAY + Account.timeOfDay(r), null, c == null ? null : cost(r, 1, 5)));
+    }
     if (!force && r.nextDouble() >= 0.6) {
       return;
     }
     int n = 1 + r.nextInt(3);
     long at = t * DAY + Account.timeOfDay(r);
+    int channel = Seeds.weighted(r, ANONYMOUS_CHANNEL_WEIGHTS);
+    Campaign c = campaign(r, channel, t);
+    String page = Seeds.pick(r, PAGES);
+    if (isPaid(channel) && c != null) {
+      out.write(SampleDataset.TOUCHES, touch(idPrefix + "-c", null, anonymousId, c, channel, "ad_click", at, page,
+          cost(r, 50, 950)));
+      at = Math.min(at + 5, dayEnd);
+    }
     for (int s = 0; s < n; s++) {
-      int channel = Seeds.weighted(r, ANONYMOUS_CHANNEL_WEIGHTS);
-      Campaign c = campaign(r, channel, t);
-      boolean click = isPaid(channel) && c != null;
-      out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + s, null, anonymousId, c, channel,
-          click ? "ad_click" : "web_visit", at, Seeds.pick(r, PAGES), click ? cost(r, 50, 950) : null));
-      at = Math.min(at + 60 + r.nextInt(1800), (t + 1) * DAY - 1);
+      out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + s, null, anonymousId, c, channel, "web_visit", at,
+          page, null));
+      at = Math.min(at + 60 + r.nextInt(1800), dayEnd);
+      page = Seeds.pick(r, PAGES);
     }
   }
 
@@ -283,12 +323,13 @@ final class SampleWorld {
       case 0 -> {
         out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "email_sent", at,
             null, null));
-        if (r.nextDouble() < 0.35) {
+        // About a quarter of the emails are opened, and one opened email in seven is clicked.
+        if (r.nextDouble() < 0.26) {
           at = Math.min(at + 600 + r.nextInt(7200), dayEnd);
           out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "email_open", at,
               null, null));
           double x = r.nextDouble();
-          if (x < 0.3) {
+          if (x < 0.14) {
             at = Math.min(at + 30 + r.nextInt(300), dayEnd);
             out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "email_click",
                 at, page, null));
@@ -298,19 +339,20 @@ final class SampleWorld {
           }
         }
       }
-      case 4 -> {
-        out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "impression", at,
-            null, c == null ? null : cost(r, 1, 5)));
-        if (r.nextDouble() < 0.1) {
-          out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "ad_click",
-              Math.min(at + 5, dayEnd), page, c == null ? null : cost(r, 50, 950)));
+      case 1, 2, 4, 9 -> {
+        // Ads the person saw that day; now and then one is clicked and lands on the site.
+        int impressions = 1 + r.nextInt(3);
+        for (int s = 0; s < impressions; s++) {
+          out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "impression", at,
+              null, c == null ? null : cost(r, 1, 5)));
+          if (r.nextDouble() < CLICK_THROUGH[channel]) {
+            out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "ad_click",
+                Math.min(at + 5, dayEnd), page, c == null ? null : cost(r, 50, 950)));
+            out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "web_visit",
+                Math.min(at + 20, dayEnd), page, null));
+          }
+          at = Math.min(at + 600 + r.nextInt(7200), dayEnd);
         }
-      }
-      case 1, 2, 9 -> {
-        out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "ad_click", at, page,
-            c == null ? null : cost(r, 50, 950)));
-        out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel, "web_visit",
-            Math.min(at + 20, dayEnd), page, null));
       }
       case 5 -> {
         out.write(SampleDataset.TOUCHES, touch(idPrefix + "-" + n++, email, null, c, channel,
@@ -420,10 +462,16 @@ final class SampleWorld {
       return;
     }
     SplittableRandom r = Seeds.random(seed, 8, a.index, t, 0);
-    if (r.nextDouble() < 0.004) {
+    if (r.nextDouble() < 0.008) {
       long at = t * DAY + Account.timeOfDay(r);
       int k = a.pickContact(r, at);
-      int score = (int) Math.max(0, Math.min(10, Math.round(6.5 + 2.5 * (a.engagement - 1) + 2 * r.nextGaussian())));
+      // About 42% promoters and 22% detractors (NPS around +20); engaged customers score higher.
+      double x = r.nextDouble();
+      double promoters = 0.42 + 0.2 * (a.engagement - 1);
+      double detractors = 0.22 - 0.12 * (a.engagement - 1);
+      int score = x < promoters ? 9 + (r.nextDouble() < 0.4 ? 1 : 0)
+          : x < 1 - detractors ? 7 + r.nextInt(2)
+          : 6 - Math.min(6, Seeds.poisson(r, 1.2));
       out.write(SampleDataset.SURVEYS, new String[] {"SRV-NPS-" + a.index + "-" + t, "nps", a.id, a.contactEmail[k],
           Integer.toString(score), null, Times.utc(at), Seeds.pick(r, COMMENTS)});
     }
@@ -435,15 +483,18 @@ final class SampleWorld {
       return;
     }
     SplittableRandom r = Seeds.random(seed, 6, a.index, c);
-    if (r.nextDouble() >= 0.012 * a.engagement) {
+    if (r.nextDouble() >= 0.015 * a.engagement) {
       return;
     }
     long created = c * DAY + Account.timeOfDay(r);
     int k = a.pickContact(r, created);
     String channel = Seeds.pick(r, TICKET_CHANNELS);
-    String priority = PRIORITIES[Seeds.weighted(r, PRIORITY_WEIGHTS)];
+    int priorityIndex = Seeds.weighted(r, PRIORITY_WEIGHTS);
+    String priority = PRIORITIES[priorityIndex];
     String category = Seeds.pick(r, CATEGORIES);
-    long firstResponse = r.nextDouble() < 0.12 ? -1 : created + 600 + r.nextInt(48 * 3600);
+    // Log-normal delays around a median per priority: minutes for urgent tickets, most of a day for low.
+    long firstResponse = r.nextDouble() < 0.05 ? -1 : created + 60
+        + (long) (FIRST_RESPONSE_MEDIAN_HOURS[priorityIndex] * 3600 * Math.exp(0.8 * r.nextGaussian()));
     long base = Math.max(created, firstResponse);
     double x = r.nextDouble();
     long solved = x < 0.85 ? base + 1800 + r.nextInt(8 * 86_400) : -1;
@@ -478,10 +529,11 @@ final class SampleWorld {
           status[v], Times.utc(created), firstResponse >= 0 && firstResponse <= updated ? Times.utc(firstResponse)
           : null, solved >= 0 && solved <= updated ? Times.utc(solved) : null, Times.utc(updated)});
     }
-    if (solved >= 0 && r.nextDouble() < 0.35) {
+    if (solved >= 0 && r.nextDouble() < 0.45) {
       long solvedDay = solved / DAY;
       if (solvedDay == day || (day == firstDay && solvedDay < day)) {
-        int score = (int) Math.max(1, Math.min(5, Math.round(4 + 0.8 * (a.engagement - 1) + r.nextGaussian())));
+        // About 78% satisfied (4 or 5), a little more among engaged customers.
+        int score = r.nextDouble() < 0.78 + 0.1 * (a.engagement - 1) ? 4 + r.nextInt(2) : 1 + r.nextInt(3);
         out.write(SampleDataset.SURVEYS, new String[] {"SRV-CSAT-" + a.index + "-" + c, "csat", a.id,
             a.contactEmail[k], Integer.toString(score), id, Times.utc(Math.min(solved + 3600, (solvedDay + 1) * DAY - 1)),
             Seeds.pick(r, COMMENTS)});
