@@ -4,7 +4,7 @@ Exit status of the job (see docs/operations.md):
   0 success; 1 the run failed (pipeline_runs says why) -> retried;
   2 bad usage or configuration -> not retried (fix the config);
   3 another run holds the warehouse lock -> not retried (the other run is still going, or it
-    crashed and its lock must be removed or wait out journey.lock.stale-after-minutes).
+    crashed: the next run takes its lock over once its process is gone or its heartbeat stale).
 AirflowFailException fails the task without using its retries; any other exception is retried.
 """
 import subprocess

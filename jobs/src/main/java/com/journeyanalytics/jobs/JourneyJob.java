@@ -14,6 +14,7 @@ import com.journeyanalytics.jobs.pipeline.MaintenanceStep;
 import com.journeyanalytics.jobs.pipeline.Pipeline;
 import com.journeyanalytics.jobs.pipeline.Pipeline.RunOutcome;
 import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunHistory;
 import com.journeyanalytics.jobs.pipeline.RunLock;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
@@ -22,7 +23,6 @@ import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The nightly job: parse options, bind the configuration, open the session, run the pipeline
- * for each run date under the warehouse's run lock. Exit status 0 success, 1 a run failed, 2 bad
- * usage or configuration, 3 another run holds the lock.
+ * for each run date under the warehouse's run lock (earlier missed nights first, see RunHistory).
+ * Exit status 0 success, 1 a run failed, 2 bad usage or configuration or a night out of order,
+ * 3 another run holds the lock.
  */
 public final class JourneyJob {
 
@@ -74,22 +75,30 @@ public final class JourneyJob {
     TableStore tables = new TableStore(spark, config.warehouse(), config.database());
     TableStore staging = new TableStore(spark, config.warehouse(), config.stagingDatabase());
     String firstRunId = newRunId(options.runDates().get(0));
-    Duration staleAfter = Duration.ofMinutes(config.operations().lockStaleAfterMinutes());
     try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), tables.warehouse(), firstRunId,
-        staleAfter)) {
-      return runAll(spark, config, options, tables, staging, firstRunId, err);
+        config.operations().lockHeartbeatInterval(), config.operations().lockStaleAfter())) {
+      List<LocalDate> runDates;
+      try {
+        runDates = RunHistory.nightsInOrder(tables, config, spark.sparkContext().hadoopConfiguration(), options.mode(),
+            options.runDates());
+      } catch (RunHistory.OutOfOrderException e) {
+        err.println("journey: " + e.getMessage());
+        return 2;
+      }
+      RunHistory.markDeadRunsAborted(tables, firstRunId);
+      return runAll(spark, config, options, runDates, tables, staging, firstRunId, err);
     } catch (RunLock.HeldException e) {
       err.println("journey: " + e.getMessage());
       return 3;
     }
   }
 
-  private static int runAll(SparkSession spark, JobConfig config, JobOptions options, TableStore tables,
-      TableStore staging, String firstRunId, PrintStream err) {
+  /** Runs each date in order (catch-up days first); the first requested date's run carries the lock's run id. */
+  private static int runAll(SparkSession spark, JobConfig config, JobOptions options, List<LocalDate> runDates,
+      TableStore tables, TableStore staging, String firstRunId, PrintStream err) {
     Pipeline pipeline = new Pipeline(steps(options.mode()), appVersion());
-    List<LocalDate> runDates = options.runDates();
     for (LocalDate runDate : runDates) {
-      String runId = runDate.equals(runDates.get(0)) ? firstRunId : newRunId(runDate);
+      String runId = runDate.equals(options.runDates().get(0)) ? firstRunId : newRunId(runDate);
       RunContext ctx = new RunContext(spark, config, runId, runDate, options.mode(), tables, staging);
       RunOutcome outcome = pipeline.run(ctx);
       if (!outcome.succeeded()) {
@@ -106,7 +115,7 @@ public final class JourneyJob {
         return 1;
       }
     }
-    LOG.info("done: {} run(s), peak memory {} MiB", options.runDates().size(), peakResidentMebibytes());
+    LOG.info("done: {} run(s), peak memory {} MiB", runDates.size(), peakResidentMebibytes());
     return 0;
   }
 

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -99,6 +100,21 @@ public final class ConfigReader {
       throw bad(key, "expected a whole number");
     }
     if (value < min || value > max) {
+      throw bad(key, value + " is outside " + min + ".." + max);
+    }
+    return value;
+  }
+
+  /** A HOCON duration ("10 minutes", "500 ms"; a bare number is milliseconds) within [min, max]. */
+  public Duration durationBetween(String key, Duration min, Duration max) {
+    require(key);
+    Duration value;
+    try {
+      value = config.getDuration(key);
+    } catch (ConfigException e) {
+      throw bad(key, "expected a duration such as \"10 minutes\" or \"30 s\"");
+    }
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
       throw bad(key, value + " is outside " + min + ".." + max);
     }
     return value;

@@ -20,7 +20,7 @@ public final class PipelineTables {
       .column("mode", StringType, "nightly | backfill | full_refresh | maintenance")
       .column("started_at", TimestampType, "Start (UTC)")
       .column("finished_at", TimestampType, "End (UTC); null while running")
-      .column("status", StringType, "running | succeeded | failed")
+      .column("status", StringType, "running | succeeded | failed | aborted (a run found dead by a later run)")
       .column("error", StringType, "Why the run failed")
       .column("input_rows", DataTypes.createMapType(StringType, LongType), "Rows read per dataset")
       .column("quarantined_rows", DataTypes.createMapType(StringType, LongType), "Rows quarantined per dataset")

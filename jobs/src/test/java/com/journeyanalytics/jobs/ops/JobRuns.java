@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -24,6 +25,17 @@ import org.apache.spark.sql.Row;
 
 /** Runs JourneyJob in-process (the shared test session) and compares table contents. */
 final class JobRuns {
+
+  /** The JVM flags of the pom's spark.java.opens, which Spark needs on Java 17. */
+  private static final List<String> JAVA_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
+      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
+      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+      "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+      "-Djdk.reflect.useDirectMethodHandle=false", "-Duser.timezone=UTC");
 
   private JobRuns() {}
 
@@ -70,5 +82,26 @@ final class JobRuns {
   static List<String> jsonLines(Dataset<Row> rows) {
     return rows.select(to_json(struct(col("*"))).as("j")).collectAsList().stream()
         .map(r -> r.getString(0)).sorted().collect(Collectors.toList());
+  }
+
+  /** JourneyJob in a child JVM: the test classpath, local[1], its own Derby metastore, no UI. */
+  static Process startChild(Path exports, Path warehouse, Path conf, Path derby, String runDate) throws Exception {
+    List<String> command = new ArrayList<>();
+    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    command.add("-Xmx1g");
+    command.addAll(JAVA_OPENS);
+    command.addAll(Arrays.asList("-Dderby.stream.error.file=" + derby.resolveSibling("derby.log"),
+        "-cp", System.getProperty("java.class.path"), JourneyJob.class.getName(),
+        "--exports", exports.toString(), "--warehouse", warehouse.toString(), "--conf", conf.toString(),
+        "--run-date", runDate,
+        "--spark-conf", "spark.sql.shuffle.partitions=1", "--spark-conf", "spark.default.parallelism=1",
+        "--spark-conf", "spark.ui.enabled=false", "--spark-conf", "spark.driver.host=127.0.0.1",
+        "--spark-conf", "spark.driver.bindAddress=127.0.0.1"));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(derby.resolveSibling("child.log").toFile());
+    // local[1] and the child's own metastore, as config overrides layered over the --conf file.
+    Files.writeString(conf, Files.readString(conf) + "journey.spark.local-master = \"local[1]\"\n"
+        + "journey.metastore.derby-path = \"" + derby + "\"\n");
+    return builder.start();
   }
 }

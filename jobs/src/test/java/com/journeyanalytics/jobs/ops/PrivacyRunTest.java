@@ -133,7 +133,7 @@ class PrivacyRunTest {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
-    command.addAll(DriverKillTest.JAVA_OPENS);
+    command.addAll(JobRuns.JAVA_OPENS);
     command.addAll(List.of(
         "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2-local.properties"),
         "-Djava.io.tmpdir=" + work.resolve("tmp"),
