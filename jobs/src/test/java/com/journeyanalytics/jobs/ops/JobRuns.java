@@ -27,7 +27,7 @@ import org.apache.spark.sql.Row;
 final class JobRuns {
 
   /** The JVM flags of the pom's spark.java.opens, which Spark needs on Java 17. */
-  private static final List<String> JAVA_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
+  static final List<String> JAVA_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
       "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
       "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
       "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
