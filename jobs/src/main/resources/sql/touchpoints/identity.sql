@@ -1,42 +1,27 @@
--- Resolves every activity to its journey subject (customer_key): the account when one is known
--- (directly, through a contact's email, or through an anonymous id linked to such an email),
--- else the person's email hash (a prospect), else the anonymous id.
+-- Resolves every activity to its journey subject (customer_key), by the identity rules of the
+-- output contract: a row's own account_id (rule 1); else the account of its person, the row's
+-- own email or, for a visitor, the person of its anonymous id (rules 2-5, in identity_map.sql);
+-- else the person's email hash (a prospect); else the anonymous id.
 WITH
 
-activities AS (SELECT * FROM tp_activities),
-contacts AS (SELECT * FROM tp_silver_contacts),
-touches AS (SELECT * FROM tp_silver_touches),
-
--- An email belongs to at most one account; should the CRM say otherwise, the most recently
--- updated contact wins (one row per email, so the join below cannot multiply rows).
+activities AS (SELECT * FROM IDENTIFIER(:activities)),
 email_accounts AS (
-  SELECT email_sha256, account_id
-  FROM (
-    SELECT email_sha256, account_id,
-           row_number() OVER (PARTITION BY email_sha256 ORDER BY updated_at DESC, contact_id DESC) AS rank
-    FROM contacts
-  )
-  WHERE rank = 1
+  SELECT identifier AS email_sha256, account_id
+  FROM IDENTIFIER(:identity_map)
+  WHERE identifier_kind = 'email'
+),
+anonymous_people AS (
+  SELECT identifier AS anonymous_id, email_sha256
+  FROM IDENTIFIER(:identity_map)
+  WHERE identifier_kind = 'anonymous'
 ),
 
--- A touch carrying both ids links the visitor to the person; the earliest link wins.
-anonymous_links AS (
-  SELECT anonymous_id, email_sha256
-  FROM (
-    SELECT anonymous_id, email_sha256,
-           row_number() OVER (PARTITION BY anonymous_id ORDER BY occurred_at, touch_id) AS rank
-    FROM touches
-    WHERE anonymous_id IS NOT NULL AND email_sha256 IS NOT NULL
-  )
-  WHERE rank = 1
-),
-
--- Both lookups hold one row per person (an email, a linked visitor): broadcast, they spare two
--- shuffles of every activity.
+-- Both lookups hold one row per identifier, so the joins cannot multiply rows; broadcast, they
+-- spare two shuffles of every activity.
 people AS (
-  SELECT /*+ BROADCAST(l) */ a.*, coalesce(a.email_sha256, l.email_sha256) AS person_email_sha256
+  SELECT /*+ BROADCAST(p) */ a.*, coalesce(a.email_sha256, p.email_sha256) AS person_email_sha256
   FROM activities AS a
-  LEFT JOIN anonymous_links AS l ON l.anonymous_id = a.anonymous_id
+  LEFT JOIN anonymous_people AS p ON p.anonymous_id = a.anonymous_id
 ),
 
 resolved AS (

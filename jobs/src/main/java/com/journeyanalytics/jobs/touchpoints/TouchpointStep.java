@@ -26,6 +26,7 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 
 /**
  * Builds the unified touchpoint table from the silver tables: every activity, resolved to its
@@ -50,14 +51,33 @@ public final class TouchpointStep implements Step {
     PayingIntervals.milestoneRoles(ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), latestAccepted)
         .createOrReplaceTempView("tp_account_milestone_roles");
     SqlFiles.run(spark, "touchpoints/activities.sql", Map.of()).createOrReplaceTempView("tp_activities");
-    Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql", Map.of());
-    Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
-        .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
-    // A full refresh rewrites the table; a nightly run merges, writing only the rows that changed (deletion vectors).
-    WriteResult written = ctx.mode() == RunMode.FULL_REFRESH
-        ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
-        : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
-    return StepResult.of(List.of(written), identityChecks(ctx, ctx.config().quality()));
+    // Small (one row per email and linked visitor) and read three times: cached once.
+    Dataset<Row> identityMap = SqlFiles.run(spark, "touchpoints/identity_map.sql",
+        Map.of("contacts", "tp_silver_contacts", "touches", "tp_silver_touches")).persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      identityMap.createOrReplaceTempView("tp_identity_map");
+      Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql",
+          Map.of("activities", "tp_activities", "identity_map", "tp_identity_map"));
+      Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
+          .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
+      // A full refresh rewrites the table; a nightly run merges, writing only the rows that changed (deletion vectors).
+      WriteResult written = ctx.mode() == RunMode.FULL_REFRESH
+          ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
+          : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
+      List<QualityCheck> checks = identityChecks(ctx, ctx.config().quality());
+      checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
+          Map.of("identity_map", "tp_identity_map")).first().getLong(0)));
+      return StepResult.of(List.of(written), checks);
+    } finally {
+      identityMap.unpersist();
+    }
+  }
+
+  /** Rule 5 of the identity rules: a visitor linked to emails of two or more accounts is worth a look, not a failure. */
+  private static QualityCheck identityConflicts(long conflicts) {
+    return new QualityCheck("touchpoints", "identity_conflicts", conflicts > 0 ? Status.WARN : Status.PASS,
+        (double) conflicts, 0.0, conflicts + " anonymous ids linked to emails of two or more accounts;"
+            + " each belongs to the account of its latest such link");
   }
 
   private static void registerSilverViews(TableStore staging) {

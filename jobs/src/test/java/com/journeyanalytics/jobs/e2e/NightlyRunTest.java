@@ -89,6 +89,11 @@ class NightlyRunTest {
             row("a1", "web_visit", 9, "advocacy", "v1"),
             row("a1", "form_submit", 10, "advocacy", "v1"),
             row(CAROL, "email_open", 1, "awareness", null)));
+    // v1's only link is to ann@a1.com (a1): no visitor is linked to emails of two accounts.
+    assertThatDataFrame(tables.read("data_quality").where("check_name = 'identity_conflicts'"))
+        .containsExactlyRowsInAnyOrder(List.of("run_date", "dataset", "status", "observed_value", "threshold"), List.of(
+            row(MiniWorld.DAY1, "touchpoints", "pass", 0.0, 0.0),
+            row(MiniWorld.DAY2, "touchpoints", "pass", 0.0, 0.0)));
     // 100 EUR at the default rate 1.08.
     assertThat(tables.read("touchpoints").where("activity = 'invoice_paid'").first().<java.math.BigDecimal>getAs("revenue_impact"))
         .isEqualByComparingTo("108");

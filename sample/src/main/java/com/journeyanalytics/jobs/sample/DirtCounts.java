@@ -4,12 +4,18 @@ import java.util.EnumMap;
 import java.util.Map;
 
 /** How many rows of each dataset got each kind of dirt (EnumMaps: a fixed, readable order). */
-final class DirtCounts {
+public final class DirtCounts {
 
   private final Map<SampleDataset, Map<DirtKind, Long>> counts = new EnumMap<>(SampleDataset.class);
 
   void add(SampleDataset dataset, DirtKind kind) {
     counts.computeIfAbsent(dataset, d -> new EnumMap<>(DirtKind.class)).merge(kind, 1L, Long::sum);
+  }
+
+  /** Rows of the dataset named {@code dataset} (its contract name, e.g. "tickets") that got {@code kind}. */
+  public long count(String dataset, DirtKind kind) {
+    return counts.entrySet().stream().filter(e -> e.getKey().datasetName().equals(dataset))
+        .mapToLong(e -> e.getValue().getOrDefault(kind, 0L)).sum();
   }
 
   long total(DirtKind kind) {

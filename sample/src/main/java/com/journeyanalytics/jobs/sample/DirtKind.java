@@ -1,7 +1,7 @@
 package com.journeyanalytics.jobs.sample;
 
 /** The kinds of deliberately dirty rows the generator writes, each counted in the summary. */
-enum DirtKind {
+public enum DirtKind {
   MALFORMED_LINE("malformed CSV or JSON line"),
   DUPLICATE_REEXPORT("record re-exported on a later day with a newer updated_at"),
   ODD_EMAIL("email with odd case and surrounding spaces"),
