@@ -69,7 +69,8 @@ public final class RunHistory {
     }
     TreeSet<LocalDate> exportDays = new TreeSet<>();
     for (DatasetConfig dataset : config.datasets().values()) {
-      exportDays.addAll(new ExportFiles(hadoop, config.exports(), dataset.path()).days().keySet());
+      exportDays.addAll(new ExportFiles(hadoop, config.exports(), dataset.path(), dataset.requireSuccessMarker())
+          .days().present().keySet());
     }
     List<LocalDate> dates = new ArrayList<>(exportDays.subSet(lastDate, false, first, false));
     if (!dates.isEmpty()) {
