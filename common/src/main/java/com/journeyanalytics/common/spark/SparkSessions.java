@@ -5,13 +5,15 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the job's SparkSession: Delta's SQL extension and catalog, Hive metastore support, UTC.
  *
  * <p>On a cluster (spark-submit) the master and most settings come from the submitter; locally the
- * embedded Derby metastore is placed beside the warehouse so two warehouses never share tables.
+ * embedded Derby metastore is placed beside the warehouse so two warehouses never share tables,
+ * and reached through the SQL endpoint's Derby network server while one serves it ({@link DerbyServer}).
  */
 public final class SparkSessions {
 
@@ -46,9 +48,15 @@ public final class SparkSessions {
       String derby = settings.derbyMetastorePath() != null && !settings.derbyMetastorePath().isBlank()
           ? settings.derbyMetastorePath()
           : defaultDerbyPath(settings.warehouse()).toString();
-      builder.config(
-          "spark.hadoop.javax.jdo.option.ConnectionURL",
-          "jdbc:derby:;databaseName=" + derby + ";create=true");
+      Optional<DerbyServer.Connection> server = DerbyServer.running(Paths.get(derby));
+      if (server.isPresent()) {
+        // The SQL endpoint serves this metastore: share it through the network server.
+        server.get().sessionSettings().forEach(builder::config);
+      } else {
+        builder.config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            "jdbc:derby:;databaseName=" + derby + ";create=true");
+      }
     }
     settings.sparkConf().forEach(builder::config);
     return builder.enableHiveSupport().getOrCreate();
