@@ -9,18 +9,20 @@ import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -28,6 +30,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hive.service.cli.CLIService;
+import org.apache.hive.service.cli.HiveSQLException;
+import org.apache.hive.service.cli.OperationHandle;
+import org.apache.hive.service.cli.SessionHandle;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
@@ -39,11 +45,12 @@ import sun.misc.Signal;
 
 /**
  * scripts/serve-sql.sh: a HiveServer2-protocol endpoint (the Spark Thrift Server) over the
- * warehouse and its metastore, for Superset, JDBC clients and notebooks. Prints one line
- * {@code ready jdbc:hive2://HOST:PORT/<database>} on stdout once it accepts connections, logs to
- * stderr, and stops on SIGTERM or SIGINT with exit status 0. Exit status 2: bad usage or
- * configuration (including an unauthenticated bind to a non-loopback address); 1: it could not
- * start.
+ * warehouse and its metastore, for Superset, JDBC clients and notebooks; read-only
+ * ({@link ReadOnlySql}). With the local default metastore it also serves that metastore to nightly
+ * runs ({@link DerbyServer}). Prints one line {@code ready jdbc:hive2://HOST:PORT/<database>} on
+ * stdout once it accepts connections and has answered a first query, logs to stderr, and stops on
+ * SIGTERM or SIGINT with exit status 0. Exit status 2: bad usage or configuration (including a
+ * bind to a non-loopback address without authentication or TLS); 1: it could not start.
  */
 public final class SqlServer implements AutoCloseable {
 
@@ -248,9 +255,16 @@ public final class SqlServer implements AutoCloseable {
     SparkSession spark = SparkSessions.getOrCreate(new SessionSettings("journey-sql-endpoint",
         System.getProperty("spark.master") == null ? config.localMaster() : null, TableStore.qualifyLocal(config.warehouse()),
         config.metastoreUris(), config.derbyMetastorePath(), sparkConf));
-    if (!spark.catalog().databaseExists(config.database())) {
-      LOG.warn("database {} does not exist in warehouse {} yet: run the job first (clients naming it cannot connect)",
-          config.database(), config.warehouse());
+    try {
+      if (!spark.catalog().databaseExists(config.database())) {
+        LOG.warn("database {} does not exist in warehouse {} yet: run the job first (clients naming it cannot connect)",
+            config.database(), config.warehouse());
+      }
+    } catch (RuntimeException e) {
+      // Typically a run that opened the embedded metastore itself and still holds it.
+      LOG.error("the SQL endpoint did not start: the metastore cannot be opened (is a run in progress?)", e);
+      stop(null, spark, derbyServer);
+      return 1;
     }
     SqlServer server;
     try {
@@ -363,7 +377,7 @@ public final class SqlServer implements AutoCloseable {
     root.conf().unset("hive.server2.keystore.password");
     try {
       awaitListening(host, port);
-      warmUp(root, database);
+      warmUp(server, root, database);
     } catch (RuntimeException e) {
       server.stop();
       throw e;
@@ -406,37 +420,48 @@ public final class SqlServer implements AutoCloseable {
   }
 
   /**
-   * Runs what a BI tool's first queries run (the listing, a query of every relation of the
-   * database, the Delta logs they read), so that the first real query after {@code ready} answers
-   * within seconds instead of paying for class loading, code generation and log replay. Stops
-   * after {@link #WARM_UP_BUDGET}; a failure is logged, not fatal (the relation may be broken for
-   * clients too, and they get the error then).
+   * Runs what a BI tool's first queries run, the way the server runs a client's (a session of the
+   * server's own, the listing, one row of every relation of the database, the Delta logs they
+   * read), so that the first real query after {@code ready} answers within seconds instead of
+   * paying for class loading, code generation and log replay. Stops after {@link #WARM_UP_BUDGET};
+   * a failure is logged, not fatal (clients get the same error when they read that relation).
    */
-  private static void warmUp(SparkSession root, String database) {
+  private static void warmUp(HiveThriftServer2 server, SparkSession root, String database) {
     long started = System.nanoTime();
-    SparkSession client = root.newSession();
     int relations = 0;
     try {
-      if (!client.catalog().databaseExists(database)) {
+      if (!root.catalog().databaseExists(database)) {
         return;
       }
-      for (Row row : client.sql("SHOW TABLES IN " + quote(database)).collectAsList()) {
-        if (System.nanoTime() - started > WARM_UP_BUDGET.toNanos()) {
-          LOG.info("warm-up stopped after {} s", WARM_UP_BUDGET.toSeconds());
-          break;
+      CLIService cli = server.getServices().stream().filter(CLIService.class::isInstance).map(CLIService.class::cast)
+          .findFirst().orElseThrow(() -> new IllegalStateException("the Thrift server has no CLI service"));
+      SessionHandle session = cli.openSession("sql-endpoint-warm-up", "", Map.of("use:database", database));
+      try {
+        List<String> statements = new ArrayList<>(List.of("SHOW TABLES"));
+        for (Row row : root.sql("SHOW TABLES IN " + quote(database)).collectAsList()) {
+          statements.add("SELECT * FROM " + quote(row.getString(row.fieldIndex("tableName"))) + " LIMIT 1");
         }
-        String table = quote(database) + "." + quote(row.getString(row.fieldIndex("tableName")));
-        try {
-          client.sql("SELECT * FROM " + table + " LIMIT 1").collectAsList();
-          relations++;
-        } catch (RuntimeException e) {
-          LOG.warn("warm-up: {} cannot be read: {}", table, e.getMessage());
+        for (String statement : statements) {
+          if (System.nanoTime() - started > WARM_UP_BUDGET.toNanos()) {
+            LOG.info("warm-up stopped after {} s", WARM_UP_BUDGET.toSeconds());
+            break;
+          }
+          try {
+            OperationHandle operation = cli.executeStatement(session, statement, Map.of());
+            cli.fetchResults(operation);
+            cli.closeOperation(operation);
+            relations++;
+          } catch (HiveSQLException e) {
+            LOG.warn("warm-up: {} failed: {}", statement, e.getMessage());
+          }
         }
+      } finally {
+        cli.closeSession(session);
       }
-    } catch (RuntimeException e) {
+    } catch (HiveSQLException | RuntimeException e) {
       LOG.warn("warm-up failed: {}", e.getMessage());
     }
-    LOG.info("warm-up read {} relations in {} ms", relations, (System.nanoTime() - started) / 1_000_000);
+    LOG.info("warm-up ran {} statements in {} ms", relations, (System.nanoTime() - started) / 1_000_000);
   }
 
   private static String quote(String identifier) {

@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
@@ -22,6 +23,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
@@ -237,6 +240,21 @@ class SqlServerTest {
     }
     assertThat(statements).hasSizeGreaterThan(20);
     assertThat(failures).as("notebook statements that fail through the endpoint").isEmpty();
+  }
+
+  /** The ready-made Superset datasets of docs/serving.md (table rows "| `name` | `SQL` |"), as SQL Lab runs them. */
+  @Test
+  void everyReadyMadeSupersetDatasetQueryOfTheDocsRunsThroughTheEndpoint() throws IOException, SQLException {
+    Matcher row = Pattern.compile("^\\| `([a-z_]+)` \\| `(SELECT .*)` \\|$", Pattern.MULTILINE)
+        .matcher(Files.readString(Paths.get("..", "docs", "serving.md")));
+    Map<String, Integer> columns = new TreeMap<>();
+    while (row.find()) {
+      try (Connection connection = connect(); Statement statement = connection.createStatement();
+           ResultSet rs = statement.executeQuery(row.group(2))) {
+        columns.put(row.group(1), rs.getMetaData().getColumnCount());
+      }
+    }
+    assertThat(columns).containsKeys("kpi_monthly", "stage_funnel", "stage_sankey", "retention_heatmap", "attribution_by_model");
   }
 
   @Test
