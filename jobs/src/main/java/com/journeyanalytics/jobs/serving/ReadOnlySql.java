@@ -1,7 +1,9 @@
 package com.journeyanalytics.jobs.serving;
 
 import java.util.Set;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
 import org.apache.spark.sql.catalyst.catalog.HiveTableRelation;
 import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
 import org.apache.spark.sql.catalyst.expressions.Expression;
@@ -23,10 +25,14 @@ import org.apache.spark.sql.catalyst.plans.logical.ShowTableProperties;
 import org.apache.spark.sql.catalyst.plans.logical.ShowTables;
 import org.apache.spark.sql.catalyst.plans.logical.ShowViews;
 import org.apache.spark.sql.catalyst.plans.logical.View;
+import org.apache.spark.sql.catalyst.rules.Rule;
+import org.apache.spark.sql.delta.DeltaLogFileIndex;
+import org.apache.spark.sql.delta.DeltaParquetFileFormat;
 import org.apache.spark.sql.delta.catalog.DeltaTableV2;
 import org.apache.spark.sql.delta.commands.DescribeDeltaDetailCommand;
 import org.apache.spark.sql.delta.commands.DescribeDeltaHistory;
 import org.apache.spark.sql.delta.commands.DescribeDeltaHistoryCommand;
+import org.apache.spark.sql.delta.files.TahoeFileIndex;
 import org.apache.spark.sql.execution.command.DescribeColumnCommand;
 import org.apache.spark.sql.execution.command.DescribeDatabaseCommand;
 import org.apache.spark.sql.execution.command.DescribeFunctionCommand;
@@ -45,6 +51,8 @@ import org.apache.spark.sql.execution.command.ShowPartitionsCommand;
 import org.apache.spark.sql.execution.command.ShowTablePropertiesCommand;
 import org.apache.spark.sql.execution.command.ShowTablesCommand;
 import org.apache.spark.sql.execution.command.ShowViewsCommand;
+import org.apache.spark.sql.execution.datasources.DataSource$;
+import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
 import scala.Function1;
@@ -89,13 +97,53 @@ public final class ReadOnlySql {
     }
   }
 
-  /** Adds the rule to sessions built with {@code extensions}. */
+  /** Adds the rules to sessions built with {@code extensions}; call it before Delta's extension is applied. */
   public static void install(SparkSessionExtensions extensions) {
     Function1<LogicalPlan, BoxedUnit> rule = plan -> {
       check(plan);
       return BoxedUnit.UNIT;
     };
     extensions.injectCheckRule(session -> rule);
+    extensions.injectResolutionRule(session -> new RefuseFileRelations(session));
+  }
+
+  /**
+   * Judges relations as they resolve (installed before Delta's rules, see {@link #checkRelation}).
+   * With SQL on files off (the endpoint's default), {@code text.`/path`} stays an unresolved
+   * relation and would fail as "table not found"; this says why instead. A relation still
+   * unresolved when this runs is no table of the catalog (table lookup runs first), and its first
+   * part naming a data source format makes it a path read. With SQL on files turned back on by a
+   * client, the file relation resolves and {@link #check} refuses it.
+   */
+  private static final class RefuseFileRelations extends Rule<LogicalPlan> {
+    private final SparkSession session;
+
+    RefuseFileRelations(SparkSession session) {
+      this.session = session;
+    }
+
+    @Override
+    public LogicalPlan apply(LogicalPlan plan) {
+      plan.foreach(node -> {
+        if (node instanceof UnresolvedRelation relation && relation.multipartIdentifier().size() == 2
+            && isDataSource(relation.multipartIdentifier().head())) {
+          throw new RefusedStatementException("reading files by path (" + relation.multipartIdentifier().mkString(".")
+              + "); query the tables and views of the database instead");
+        }
+        checkRelation(node);
+        return BoxedUnit.UNIT;
+      });
+      return plan;
+    }
+
+    private boolean isDataSource(String name) {
+      try {
+        DataSource$.MODULE$.lookupDataSource(name, session.sessionState().conf());
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    }
   }
 
   /** Throws {@link RefusedStatementException} unless {@code plan} (analyzed) only reads. */
@@ -127,14 +175,7 @@ public final class ReadOnlySql {
     if (node instanceof ScriptTransformation) {
       throw new RefusedStatementException("TRANSFORM ... USING (running programs is not allowed)");
     }
-    if (node instanceof LogicalRelation relation && relation.catalogTable().isEmpty()) {
-      throw new RefusedStatementException("reading files by path (" + relation.relation().getClass().getSimpleName()
-          + "); query the tables and views of the database instead");
-    }
-    if (node instanceof DataSourceV2Relation relation && !isCatalogTable(relation)) {
-      throw new RefusedStatementException("reading " + relation.table().name()
-          + ", which is not a table of the session catalog; query the tables and views of the database instead");
-    }
+    checkRelation(node);
     if (!(node instanceof HiveTableRelation)) {
       for (Expression expression : JavaConverters.seqAsJavaList(node.expressions())) {
         if (expression.exists(e -> e instanceof CallMethodViaReflection)) {
@@ -142,6 +183,39 @@ public final class ReadOnlySql {
         }
       }
     }
+  }
+
+  /**
+   * Refuses a relation that is not a table of the session catalog. Delta turns its catalog tables
+   * into file relations without their catalog entry (DeltaAnalysis), so a Delta table is judged
+   * while it is still a DataSourceV2Relation (by the resolution rule, which runs before Delta's),
+   * and its file relation is let through afterwards; any other file relation needs a catalog table.
+   */
+  private static void checkRelation(LogicalPlan node) {
+    if (node instanceof LogicalRelation relation && relation.catalogTable().isEmpty() && !isDeltaFiles(relation)) {
+      throw new RefusedStatementException("reading files by path (" + describe(relation)
+          + "); query the tables and views of the database instead");
+    }
+    if (node instanceof DataSourceV2Relation relation && !isCatalogTable(relation)) {
+      throw new RefusedStatementException("reading " + relation.table().name()
+          + ", which is not a table of the session catalog; query the tables and views of the database instead");
+    }
+  }
+
+  /**
+   * Files of a Delta table (judged earlier as a catalog table), or of a Delta log, which Delta
+   * reads with queries of its own (in the client's session) to know a table's files.
+   */
+  private static boolean isDeltaFiles(LogicalRelation relation) {
+    return relation.relation() instanceof HadoopFsRelation files
+        && (files.location() instanceof TahoeFileIndex || files.location() instanceof DeltaLogFileIndex
+            || files.fileFormat() instanceof DeltaParquetFileFormat);
+  }
+
+  private static String describe(LogicalRelation relation) {
+    return relation.relation() instanceof HadoopFsRelation files
+        ? files.fileFormat().getClass().getSimpleName() + " " + files.location().getClass().getSimpleName()
+        : relation.relation().getClass().getSimpleName();
   }
 
   private static boolean isCatalogTable(DataSourceV2Relation relation) {

@@ -395,12 +395,13 @@ public final class SqlServer implements AutoCloseable {
    */
   static SparkSession readOnlyRoot(SparkSession spark) {
     SparkSessionExtensions extensions = new SparkSessionExtensions();
+    // First, so that its resolution rule sees Delta tables before Delta's own rules rewrite them.
+    ReadOnlySql.install(extensions);
     for (String name : spark.sparkContext().getConf().get("spark.sql.extensions", "").split(",")) {
       if (!name.isBlank()) {
         applyExtension(name.trim(), extensions);
       }
     }
-    ReadOnlySql.install(extensions);
     scala.collection.immutable.Map<String, String> options = scala.collection.immutable.Map$.MODULE$.empty();
     for (Map.Entry<String, String> setting : CLIENT_SETTINGS.entrySet()) {
       options = options.updated(setting.getKey(), setting.getValue());

@@ -66,7 +66,7 @@ class EndpointWithNightlyRunTest {
 
       Process job = start(dir.resolve("job.log"), JourneyJob.class.getName(), "--exports", exports.toString(),
           "--warehouse", warehouse.toString(), "--conf", conf.toString(), "--run-date", MiniWorld.DAY1);
-      assertThat(job.waitFor(10, TimeUnit.MINUTES)).isTrue();
+      assertThat(job.waitFor(20, TimeUnit.MINUTES)).isTrue();
       assertThat(job.exitValue()).as(Files.readString(dir.resolve("job.log"))).isZero();
 
       // MiniWorld day 1: a1 8 touchpoints, a2 2, the anonymous visitor 1, the prospect 1 (NightlyRunTest).
@@ -102,7 +102,7 @@ class EndpointWithNightlyRunTest {
         .start();
   }
 
-  /** The endpoint's one stdout line, within 5 minutes. */
+  /** The endpoint's one stdout line (minutes on a busy machine). */
   private static String readyLine(Process endpoint) throws Exception {
     BufferedReader out = new BufferedReader(new InputStreamReader(endpoint.getInputStream(), StandardCharsets.UTF_8));
     return CompletableFuture.supplyAsync(() -> {
@@ -111,6 +111,6 @@ class EndpointWithNightlyRunTest {
       } catch (java.io.IOException e) {
         throw new java.io.UncheckedIOException(e);
       }
-    }).get(5, TimeUnit.MINUTES);
+    }).get(10, TimeUnit.MINUTES);
   }
 }
