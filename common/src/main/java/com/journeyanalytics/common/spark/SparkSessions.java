@@ -11,13 +11,15 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Builds the job's SparkSession: Delta's SQL extension and catalog, Hive metastore support, UTC.
  *
  * <p>On a cluster (spark-submit) the master and most settings come from the submitter; locally the
- * embedded Derby metastore is placed beside the warehouse so two warehouses never share tables.
+ * embedded Derby metastore is placed beside the warehouse so two warehouses never share tables,
+ * and reached through the SQL endpoint's Derby network server while one serves it ({@link DerbyServer}).
  */
 public final class SparkSessions {
 
@@ -52,9 +54,15 @@ public final class SparkSessions {
       String derby = settings.derbyMetastorePath() != null && !settings.derbyMetastorePath().isBlank()
           ? settings.derbyMetastorePath()
           : defaultDerbyPath(settings.warehouse()).toString();
-      builder.config(
-          "spark.hadoop.javax.jdo.option.ConnectionURL",
-          "jdbc:derby:;databaseName=" + derby + ";create=true");
+      Optional<DerbyServer.Connection> server = DerbyServer.running(Paths.get(derby));
+      if (server.isPresent()) {
+        // The SQL endpoint serves this metastore: share it through the network server.
+        server.get().sessionSettings().forEach(builder::config);
+      } else {
+        builder.config(
+            "spark.hadoop.javax.jdo.option.ConnectionURL",
+            "jdbc:derby:;databaseName=" + derby + ";create=true");
+      }
     }
     boolean local = settings.master() != null && settings.master().startsWith("local");
     localFiles(settings.warehouse(), local).forEach(builder::config);

@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs.serving;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.spark.DerbyServer;
 import com.journeyanalytics.common.spark.SparkSessions;
 import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
 import java.io.File;
@@ -13,28 +14,43 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hive.service.cli.CLIService;
+import org.apache.hive.service.cli.HiveSQLException;
+import org.apache.hive.service.cli.OperationHandle;
+import org.apache.hive.service.cli.SessionHandle;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import sun.misc.Signal;
 
 /**
  * scripts/serve-sql.sh: a HiveServer2-protocol endpoint (the Spark Thrift Server) over the
- * warehouse and its metastore, for Superset, JDBC clients and notebooks. Prints one line
- * {@code ready jdbc:hive2://HOST:PORT/<database>} on stdout once it accepts connections, logs to
- * stderr, and stops on SIGTERM or SIGINT with exit status 0. Exit status 2: bad usage or
- * configuration (including an unauthenticated bind to a non-loopback address); 1: it could not
- * start.
+ * warehouse and its metastore, for Superset, JDBC clients and notebooks; read-only
+ * ({@link ReadOnlySql}). With the local default metastore it also serves that metastore to nightly
+ * runs ({@link DerbyServer}). Prints one line {@code ready jdbc:hive2://HOST:PORT/<database>} on
+ * stdout once it accepts connections and has answered a first query, logs to stderr, and stops on
+ * SIGTERM or SIGINT with exit status 0. Exit status 2: bad usage or configuration (including a
+ * bind to a non-loopback address without authentication or TLS); 1: it could not start.
  */
 public final class SqlServer implements AutoCloseable {
 
@@ -48,14 +64,33 @@ public final class SqlServer implements AutoCloseable {
       "  --conf FILE                 HOCON file layered over the defaults (env JOURNEY_CONF)",
       "  --spark-conf KEY=VALUE      Spark or Hadoop setting for the session (repeatable), e.g.",
       "                              spark.hadoop.hive.server2.authentication=LDAP",
+      "  --users-file FILE           require a user name and password, checked against FILE (see scripts/sql-user.sh)",
+      "  --keystore FILE             serve TLS with this Java keystore (JKS or PKCS12); its password from the",
+      "                              environment variable JOURNEY_KEYSTORE_PASSWORD or --keystore-password-file",
+      "  --keystore-password-file FILE",
+      "                              file whose first line is the keystore password",
       "  --allow-unauthenticated-remote",
       "                              serve a non-loopback HOST without authentication (trusted networks only)",
+      "  --allow-plaintext-remote    serve a non-loopback HOST without TLS (trusted networks only)",
       "  --help                      this text",
       "Prints 'ready jdbc:hive2://HOST:PORT/journey' when it accepts connections; stop it with SIGTERM.");
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 10000;
   static final String AUTHENTICATION = "hive.server2.authentication";
+  static final String USE_SSL = "hive.server2.use.SSL";
+  static final String CUSTOM_AUTHENTICATION_CLASS = "hive.server2.custom.authentication.class";
+  static final String KEYSTORE_PASSWORD_ENV = "JOURNEY_KEYSTORE_PASSWORD";
+  private static final Duration WARM_UP_BUDGET = Duration.ofSeconds(90);
+  /**
+   * Settings every client session starts with. Delta's metadata-only shortcut for min/max/count
+   * breaks on the Java 8 date API the Thrift server turns on for its clients
+   * (ClassCastException LocalDate -> java.sql.Date, delta-io/delta#4201): off. SQL on files is
+   * refused by {@link ReadOnlySql} anyway; off as well, so the error comes early.
+   */
+  static final Map<String, String> CLIENT_SETTINGS = Map.of(
+      "spark.databricks.delta.optimizeMetadataQuery.enabled", "false",
+      "spark.sql.runSQLOnFiles", "false");
   /** HiveServer2 modes that let anyone in: NONE takes any user name, NOSASL does not even ask. */
   private static final Set<String> UNAUTHENTICATED = Set.of("NONE", "NOSASL");
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
@@ -77,6 +112,8 @@ public final class SqlServer implements AutoCloseable {
   @Override
   public void close() {
     server.stop();
+    UsersFileAuthenticator.use(null);
+    System.clearProperty(CUSTOM_AUTHENTICATION_CLASS);
   }
 
   /** Thrown for bad usage or an unsafe bind; exit status 2. */
@@ -88,7 +125,7 @@ public final class SqlServer implements AutoCloseable {
 
   /** The command line, with environment fallbacks. */
   record Options(String warehouse, String host, int port, File confFile, Map<String, String> sparkConf,
-      boolean allowUnauthenticatedRemote, boolean help) {
+      Security security, boolean help) {
 
     static Options parse(String[] args, Map<String, String> env) {
       String warehouse = env.get("JOURNEY_WAREHOUSE");
@@ -97,6 +134,10 @@ public final class SqlServer implements AutoCloseable {
       int port = DEFAULT_PORT;
       Map<String, String> sparkConf = new LinkedHashMap<>();
       boolean allowRemote = false;
+      boolean allowPlaintext = false;
+      Path usersFile = null;
+      Path keystore = null;
+      Path keystorePasswordFile = null;
       boolean help = false;
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -115,10 +156,33 @@ public final class SqlServer implements AutoCloseable {
             sparkConf.put(pair.substring(0, eq), pair.substring(eq + 1));
           }
           case "--allow-unauthenticated-remote" -> allowRemote = true;
+          case "--allow-plaintext-remote" -> allowPlaintext = true;
+          case "--users-file" -> usersFile = Paths.get(value(args, ++i, arg));
+          case "--keystore" -> keystore = Paths.get(value(args, ++i, arg));
+          case "--keystore-password-file" -> keystorePasswordFile = Paths.get(value(args, ++i, arg));
           default -> throw new UsageException("unexpected argument '" + arg + "'");
         }
       }
-      return new Options(warehouse, host, port, conf == null ? null : new File(conf), Map.copyOf(sparkConf), allowRemote, help);
+      String keystorePassword = null;
+      if (keystore != null) {
+        keystorePassword = keystorePasswordFile != null ? firstLine(keystorePasswordFile) : env.get(KEYSTORE_PASSWORD_ENV);
+        if (keystorePassword == null || keystorePassword.isEmpty()) {
+          throw new UsageException("--keystore needs its password in " + KEYSTORE_PASSWORD_ENV + " or --keystore-password-file");
+        }
+      } else if (keystorePasswordFile != null) {
+        throw new UsageException("--keystore-password-file needs --keystore");
+      }
+      Security security = new Security(usersFile == null ? null : new UsersFile(usersFile), keystore, keystorePassword,
+          allowRemote, allowPlaintext);
+      return new Options(warehouse, host, port, conf == null ? null : new File(conf), Map.copyOf(sparkConf), security, help);
+    }
+
+    private static String firstLine(Path file) {
+      try {
+        return Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
+      } catch (IOException e) {
+        throw new UsageException("cannot read --keystore-password-file " + file + ": " + e.getMessage());
+      }
     }
 
     private static String value(String[] args, int i, String option) {
@@ -173,30 +237,49 @@ public final class SqlServer implements AutoCloseable {
     // The Spark UI would listen on every interface; the endpoint is what we mean to expose.
     sparkConf.put("spark.ui.enabled", "false");
     sparkConf.putAll(options.sparkConf());
+    DerbyServer metastoreServer = null;
+    if (config.metastoreUris() == null || config.metastoreUris().isBlank()) {
+      // The local default metastore: serve it, so that nightly runs can use it while we do.
+      String warehouse = TableStore.qualifyLocal(config.warehouse());
+      Path derby = config.derbyMetastorePath() != null && !config.derbyMetastorePath().isBlank()
+          ? Paths.get(config.derbyMetastorePath()) : SparkSessions.defaultDerbyPath(warehouse);
+      try {
+        metastoreServer = DerbyServer.start(derby);
+      } catch (IllegalStateException e) {
+        LOG.error("the SQL endpoint did not start", e);
+        return 1;
+      }
+      LOG.info("serving the metastore {} to nightly runs on 127.0.0.1:{}", derby, metastoreServer.connection().port());
+    }
+    DerbyServer derbyServer = metastoreServer;
     SparkSession spark = SparkSessions.getOrCreate(new SessionSettings("journey-sql-endpoint",
         System.getProperty("spark.master") == null ? config.localMaster() : null, TableStore.qualifyLocal(config.warehouse()),
         config.metastoreUris(), config.derbyMetastorePath(), sparkConf));
-    if (!spark.catalog().databaseExists(config.database())) {
-      LOG.warn("database {} does not exist in warehouse {} yet: run the job first (clients naming it cannot connect)",
-          config.database(), config.warehouse());
+    try {
+      if (!spark.catalog().databaseExists(config.database())) {
+        LOG.warn("database {} does not exist in warehouse {} yet: run the job first (clients naming it cannot connect)",
+            config.database(), config.warehouse());
+      }
+    } catch (RuntimeException e) {
+      // Typically a run that opened the embedded metastore itself and still holds it.
+      LOG.error("the SQL endpoint did not start: the metastore cannot be opened (is a run in progress?)", e);
+      stop(null, spark, derbyServer);
+      return 1;
     }
     SqlServer server;
     try {
-      server = start(spark, options.host(), options.port(), config.database(), options.allowUnauthenticatedRemote());
+      server = start(spark, options.host(), options.port(), config.database(), options.security());
     } catch (UsageException e) {
       err.println("serve-sql.sh: " + e.getMessage());
-      spark.stop();
+      stop(null, spark, derbyServer);
       return 2;
     } catch (RuntimeException e) {
       LOG.error("the SQL endpoint did not start", e);
-      spark.stop();
+      stop(null, spark, derbyServer);
       return 1;
     }
-    // Any other way out (SIGHUP, System.exit elsewhere) still stops both; stopping twice is harmless.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      server.close();
-      spark.stop();
-    }, "sql-endpoint-stop"));
+    // Any other way out (SIGHUP, System.exit elsewhere) still stops all; stopping twice is harmless.
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, spark, derbyServer), "sql-endpoint-stop"));
     CountDownLatch stop = new CountDownLatch(1);
     // Handling SIGTERM and SIGINT ourselves (not only in the hook) lets a requested stop exit 0.
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
@@ -209,33 +292,92 @@ public final class SqlServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     LOG.info("stopping the SQL endpoint");
-    server.close();
-    spark.stop();
+    stop(server, spark, derbyServer);
     return 0;
+  }
+
+  private static void stop(SqlServer server, SparkSession spark, DerbyServer metastoreServer) {
+    if (server != null) {
+      server.close();
+    }
+    spark.stop();
+    if (metastoreServer != null) {
+      metastoreServer.close();
+    }
+  }
+
+  /**
+   * Who may connect and how: {@code users} (CUSTOM authentication against a users file) or none;
+   * a keystore for TLS or none. The allow flags accept a non-loopback bind without them.
+   */
+  public record Security(UsersFile users, Path keystore, String keystorePassword, boolean allowUnauthenticatedRemote,
+      boolean allowPlaintextRemote) {
+
+    /** Loopback only: no users, no TLS. */
+    public static Security none() {
+      return new Security(null, null, null, false, false);
+    }
   }
 
   /**
    * Starts the Thrift server over {@code spark}'s catalog on {@code host:port} and returns once it
-   * accepts connections. Every client session opens in {@code database} when its URL names it.
-   * A host other than loopback needs authentication (hive.server2.authentication other than
-   * NONE/NOSASL in the session's Hadoop settings) unless {@code allowUnauthenticatedRemote}.
+   * accepts connections and has answered a first query. Every client session opens in
+   * {@code database} when its URL names it, and is read-only ({@link ReadOnlySql}). A host other
+   * than loopback needs authentication (a users file, or hive.server2.authentication other than
+   * NONE/NOSASL in the session's Hadoop settings) and TLS, unless the security's allow flags say
+   * otherwise.
    */
-  public static SqlServer start(SparkSession spark, String host, int port, String database, boolean allowUnauthenticatedRemote) {
-    String authentication = spark.sessionState().newHadoopConf().get(AUTHENTICATION, "NONE").trim().toUpperCase(Locale.ROOT);
-    if (!isLoopback(host) && UNAUTHENTICATED.contains(authentication) && !allowUnauthenticatedRemote) {
-      throw new UsageException("refusing to serve " + host + " without authentication (" + AUTHENTICATION + " = "
-          + authentication + "): configure LDAP, KERBEROS or CUSTOM authentication (see docs/serving.md),"
-          + " or pass --allow-unauthenticated-remote on a trusted network");
+  public static SqlServer start(SparkSession spark, String host, int port, String database, Security security) {
+    Configuration hadoop = spark.sessionState().newHadoopConf();
+    String authentication = security.users() != null ? "CUSTOM"
+        : hadoop.get(AUTHENTICATION, "NONE").trim().toUpperCase(Locale.ROOT);
+    boolean tls = security.keystore() != null || hadoop.getBoolean(USE_SSL, false);
+    if (!isLoopback(host)) {
+      if (UNAUTHENTICATED.contains(authentication) && !security.allowUnauthenticatedRemote()) {
+        throw new UsageException("refusing to serve " + host + " without authentication (" + AUTHENTICATION + " = "
+            + authentication + "): pass --users-file (or configure LDAP or KERBEROS, see docs/serving.md),"
+            + " or --allow-unauthenticated-remote on a trusted network");
+      }
+      if (!tls && !security.allowPlaintextRemote()) {
+        throw new UsageException("refusing to serve " + host + " without TLS: pass --keystore (see docs/serving.md),"
+            + " or --allow-plaintext-remote on a trusted network");
+      }
+    }
+    if (security.users() != null) {
+      try {
+        security.users().validate();
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
+    if (security.keystore() != null && !Files.isReadable(security.keystore())) {
+      throw new UsageException("cannot read the keystore " + security.keystore());
     }
     ensurePortFree(host, port);
-    // The server reads its HiveConf from the session's Hadoop settings, SQL settings included.
-    spark.conf().set("hive.server2.thrift.bind.host", host);
-    spark.conf().set("hive.server2.thrift.port", Integer.toString(port));
-    spark.conf().set("hive.server2.transport.mode", "binary");
-    LOG.info("starting the SQL endpoint on {}:{} (authentication {})", host, port, authentication);
-    HiveThriftServer2 server = startInFreshThread(spark);
+    SparkSession root = readOnlyRoot(spark);
+    // The server reads its HiveConf from the root session's Hadoop settings, SQL settings included;
+    // set on the root only, they do not reach the client sessions (so SET cannot show the keystore password).
+    root.conf().set("hive.server2.thrift.bind.host", host);
+    root.conf().set("hive.server2.thrift.port", Integer.toString(port));
+    root.conf().set("hive.server2.transport.mode", "binary");
+    if (security.users() != null) {
+      root.conf().set(AUTHENTICATION, "CUSTOM");
+      UsersFileAuthenticator.use(security.users());
+      // HiveServer2 reads the provider class from a fresh HiveConf, which takes system properties.
+      System.setProperty(CUSTOM_AUTHENTICATION_CLASS, UsersFileAuthenticator.class.getName());
+    }
+    if (security.keystore() != null) {
+      root.conf().set(USE_SSL, "true");
+      root.conf().set("hive.server2.keystore.path", security.keystore().toAbsolutePath().toString());
+      root.conf().set("hive.server2.keystore.password", security.keystorePassword());
+    }
+    LOG.info("starting the read-only SQL endpoint on {}:{} (authentication {}, TLS {})", host, port, authentication,
+        tls ? "on" : "off");
+    HiveThriftServer2 server = startInFreshThread(root);
+    root.conf().unset("hive.server2.keystore.password");
     try {
       awaitListening(host, port);
+      warmUp(server, root, database);
     } catch (RuntimeException e) {
       server.stop();
       throw e;
@@ -243,6 +385,88 @@ public final class SqlServer implements AutoCloseable {
     String url = "jdbc:hive2://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
     LOG.info("SQL endpoint ready: {}", url);
     return new SqlServer(server, url);
+  }
+
+  /**
+   * The session the Thrift server opens its client sessions from ({@code newSession()} of it): it
+   * shares {@code spark}'s SparkContext and catalog, carries the extensions {@code spark} was
+   * configured with (Delta's) plus the read-only check, and starts every client with
+   * {@link #CLIENT_SETTINGS}. A session of its own, so that a shared session (e.g. in tests) stays writable.
+   */
+  static SparkSession readOnlyRoot(SparkSession spark) {
+    SparkSessionExtensions extensions = new SparkSessionExtensions();
+    // First, so that its resolution rule sees Delta tables before Delta's own rules rewrite them.
+    ReadOnlySql.install(extensions);
+    for (String name : spark.sparkContext().getConf().get("spark.sql.extensions", "").split(",")) {
+      if (!name.isBlank()) {
+        applyExtension(name.trim(), extensions);
+      }
+    }
+    scala.collection.immutable.Map<String, String> options = scala.collection.immutable.Map$.MODULE$.empty();
+    for (Map.Entry<String, String> setting : CLIENT_SETTINGS.entrySet()) {
+      options = options.updated(setting.getKey(), setting.getValue());
+    }
+    return new SparkSession(spark.sparkContext(), Option.apply(spark.sharedState()), Option.empty(), extensions, options);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static void applyExtension(String className, SparkSessionExtensions extensions) {
+    try {
+      Object extension = Class.forName(className, true, Thread.currentThread().getContextClassLoader())
+          .getDeclaredConstructor().newInstance();
+      ((scala.Function1<SparkSessionExtensions, ?>) extension).apply(extensions);
+    } catch (ReflectiveOperationException | ClassCastException e) {
+      throw new IllegalStateException("cannot load the Spark session extension " + className, e);
+    }
+  }
+
+  /**
+   * Runs what a BI tool's first queries run, the way the server runs a client's (a session of the
+   * server's own, the listing, one row of every relation of the database, the Delta logs they
+   * read), so that the first real query after {@code ready} answers within seconds instead of
+   * paying for class loading, code generation and log replay. Stops after {@link #WARM_UP_BUDGET};
+   * a failure is logged, not fatal (clients get the same error when they read that relation).
+   */
+  private static void warmUp(HiveThriftServer2 server, SparkSession root, String database) {
+    long started = System.nanoTime();
+    int relations = 0;
+    try {
+      if (!root.catalog().databaseExists(database)) {
+        return;
+      }
+      CLIService cli = server.getServices().stream().filter(CLIService.class::isInstance).map(CLIService.class::cast)
+          .findFirst().orElseThrow(() -> new IllegalStateException("the Thrift server has no CLI service"));
+      SessionHandle session = cli.openSession("sql-endpoint-warm-up", "", Map.of("use:database", database));
+      try {
+        List<String> statements = new ArrayList<>(List.of("SHOW TABLES"));
+        for (Row row : root.sql("SHOW TABLES IN " + quote(database)).collectAsList()) {
+          statements.add("SELECT * FROM " + quote(row.getString(row.fieldIndex("tableName"))) + " LIMIT 1");
+        }
+        for (String statement : statements) {
+          if (System.nanoTime() - started > WARM_UP_BUDGET.toNanos()) {
+            LOG.info("warm-up stopped after {} s", WARM_UP_BUDGET.toSeconds());
+            break;
+          }
+          try {
+            OperationHandle operation = cli.executeStatement(session, statement, Map.of());
+            cli.fetchResults(operation);
+            cli.closeOperation(operation);
+            relations++;
+          } catch (HiveSQLException e) {
+            LOG.warn("warm-up: {} failed: {}", statement, e.getMessage());
+          }
+        }
+      } finally {
+        cli.closeSession(session);
+      }
+    } catch (HiveSQLException | RuntimeException e) {
+      LOG.warn("warm-up failed: {}", e.getMessage());
+    }
+    LOG.info("warm-up ran {} statements in {} ms", relations, (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private static String quote(String identifier) {
+    return "`" + identifier.replace("`", "``") + "`";
   }
 
   /**

@@ -7,28 +7,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every SQL statement of every notebook (the triple-quoted strings passed to spark.sql) runs
- * against a warehouse the real job built from MiniWorld, with the notebooks' current database, so
- * the notebooks stay valid as the schema evolves.
+ * Every SQL statement of every notebook runs in a local session against a warehouse the real job
+ * built from MiniWorld, with the notebooks' current database, so the notebooks stay valid as the
+ * schema evolves (SqlServerTest runs them through the SQL endpoint as well).
  */
 class NotebookSqlTest {
-
-  private static final Path NOTEBOOKS = Paths.get("..", "notebooks");
-  private static final Pattern SPARK_SQL = Pattern.compile("spark\\.sql\\(\\s*\"\"\"(.*?)\"\"\"", Pattern.DOTALL);
-
-  record Statement(String notebook, String sql) {}
 
   @Test
   void everyNotebookStatementRunsAgainstAWarehouseTheJobBuilt() throws IOException {
@@ -39,7 +29,7 @@ class NotebookSqlTest {
 
     List<String> failures = new ArrayList<>();
     int ran = 0;
-    for (Statement statement : statements()) {
+    for (NotebookStatements.Statement statement : NotebookStatements.all()) {
       try {
         notebook.sql(statement.sql()).collectAsList();
         ran++;
@@ -49,12 +39,12 @@ class NotebookSqlTest {
     }
 
     assertThat(failures).as("notebook statements that fail").isEmpty();
-    assertThat(ran).isEqualTo(statements().size());
+    assertThat(ran).isEqualTo(NotebookStatements.all().size());
   }
 
   @Test
   void everyNotebookIsNbformat4AndOpensADeltaSessionOnTheWarehouseMetastore() throws IOException {
-    List<Path> files = notebookFiles();
+    List<Path> files = NotebookStatements.files();
     assertThat(files).hasSizeGreaterThanOrEqualTo(4);
     ObjectMapper json = new ObjectMapper();
     for (Path file : files) {
@@ -65,53 +55,13 @@ class NotebookSqlTest {
       for (JsonNode cell : notebook.path("cells")) {
         if (cell.path("cell_type").asText().equals("code")) {
           firstCode = firstCode == null ? cell : firstCode;
-          statements += sqlOf(source(cell)).size();
+          statements += NotebookStatements.sqlOf(NotebookStatements.source(cell)).size();
         }
       }
       assertThat(firstCode).as(file + " has code").isNotNull();
-      assertThat(source(firstCode)).as(file + " first code cell")
+      assertThat(NotebookStatements.source(firstCode)).as(file + " first code cell")
           .contains("DeltaSparkSessionExtension", "DeltaCatalog", "_metastore", "enableHiveSupport", "setCurrentDatabase");
       assertThat(statements).as(file + " SQL statements").isGreaterThanOrEqualTo(4);
     }
-  }
-
-  private static List<Statement> statements() throws IOException {
-    ObjectMapper json = new ObjectMapper();
-    List<Statement> statements = new ArrayList<>();
-    for (Path file : notebookFiles()) {
-      for (JsonNode cell : json.readTree(file.toFile()).path("cells")) {
-        if (cell.path("cell_type").asText().equals("code")) {
-          for (String sql : sqlOf(source(cell))) {
-            statements.add(new Statement(file.getFileName().toString(), sql));
-          }
-        }
-      }
-    }
-    return statements;
-  }
-
-  private static List<Path> notebookFiles() throws IOException {
-    try (Stream<Path> files = Files.list(NOTEBOOKS)) {
-      return files.filter(f -> f.toString().endsWith(".ipynb")).sorted().toList();
-    }
-  }
-
-  private static String source(JsonNode cell) {
-    JsonNode source = cell.path("source");
-    if (source.isTextual()) {
-      return source.asText();
-    }
-    StringBuilder text = new StringBuilder();
-    source.forEach(line -> text.append(line.asText()));
-    return text.toString();
-  }
-
-  private static List<String> sqlOf(String code) {
-    List<String> sql = new ArrayList<>();
-    Matcher matcher = SPARK_SQL.matcher(code);
-    while (matcher.find()) {
-      sql.add(matcher.group(1).strip());
-    }
-    return sql;
   }
 }

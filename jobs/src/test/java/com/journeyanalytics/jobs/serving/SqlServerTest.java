@@ -3,15 +3,17 @@ package com.journeyanalytics.jobs.serving;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.journeyanalytics.common.config.JobConfig;
-import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
+import com.journeyanalytics.jobs.notebooks.NotebookStatements;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.sql.Connection;
+import java.sql.DatabaseMetaData;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,15 +22,24 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The SQL endpoint over the wire: one Thrift server on a free loopback port over the shared test
- * session, queried with the Hive JDBC driver as a BI tool would.
+ * The SQL endpoint over the wire, as BI tools use it: one read-only Thrift server on a free
+ * loopback port over a warehouse the real job built from MiniWorld (so the product's own table
+ * specs, comments and views are what is served), queried with the Hive JDBC driver.
  */
 class SqlServerTest {
 
@@ -36,16 +47,14 @@ class SqlServerTest {
   private static SqlServer server;
   private static String database;
   private static int port;
+  @TempDir
+  static Path scratch;
 
   @BeforeAll
-  static void start(@TempDir Path warehouse) throws IOException {
-    JobConfig config = JobConfig.load(null, Map.of());
-    database = SparkTestSession.uniqueDatabase("served");
-    TableStore tables = new TableStore(SPARK, warehouse.toString(), database);
-    ServingFixture.writeKpis(tables);
-    BiViewsStep.createViews(SPARK, database, config.stages().churnStage(), config.stages().order());
+  static void start() throws IOException {
+    database = MiniWarehouse.database();
     port = freePort();
-    server = SqlServer.start(SPARK, "127.0.0.1", port, database, false);
+    server = SqlServer.start(SPARK, "127.0.0.1", port, database, SqlServer.Security.none());
   }
 
   @AfterAll
@@ -53,20 +62,43 @@ class SqlServerTest {
     if (server != null) {
       server.close();
     }
-    // Leave the shared session's settings as they were.
-    for (String key : List.of("hive.server2.thrift.bind.host", "hive.server2.thrift.port", "hive.server2.transport.mode")) {
-      SPARK.conf().unset(key);
-    }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
 
-  private static Connection connect(String db) throws SQLException {
-    return DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + port + "/" + db);
+  private static Connection connect() throws SQLException {
+    return DriverManager.getConnection("jdbc:hive2://127.0.0.1:" + port + "/" + database);
+  }
+
+  private static List<List<Object>> query(String sql) throws SQLException {
+    try (Connection connection = connect(); Statement statement = connection.createStatement();
+         ResultSet rs = statement.executeQuery(sql)) {
+      List<List<Object>> rows = new ArrayList<>();
+      int columns = rs.getMetaData().getColumnCount();
+      while (rs.next()) {
+        List<Object> row = new ArrayList<>();
+        for (int i = 1; i <= columns; i++) {
+          row.add(rs.getObject(i));
+        }
+        rows.add(row);
+      }
+      return rows;
+    }
+  }
+
+  private static void execute(String sql) throws SQLException {
+    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      statement.execute(sql);
+    }
+  }
+
+  /** Every table and view of the database, as the catalog lists them. */
+  private static List<String> relations() {
+    return SPARK.sql("SHOW TABLES IN " + database).collectAsList().stream().map(r -> r.getString(1)).sorted().toList();
   }
 
   @Test
@@ -76,62 +108,214 @@ class SqlServerTest {
 
   @Test
   void aKpiValueIsReadOverJdbcFromTheDatabaseInTheUrl() throws SQLException {
-    try (Connection connection = connect(database); Statement statement = connection.createStatement();
-         ResultSet rs = statement.executeQuery("SELECT value FROM kpis WHERE kpi = 'new_customers' AND dimension = 'all'"
-             + " AND period_grain = 'month' AND period_start = DATE'2026-11-01'")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getBigDecimal(1)).isEqualByComparingTo(new BigDecimal("12"));
-      assertThat(rs.next()).isFalse();
+    // MiniWorld: a1 became a customer on 2026-11-10, a2 never did: one new customer in November.
+    List<List<Object>> rows = query("SELECT value FROM kpis WHERE kpi = 'new_customers' AND dimension = 'all'"
+        + " AND period_grain = 'month' AND period_start = DATE'2026-11-01'");
+    assertThat(rows).hasSize(1);
+    assertThat((BigDecimal) rows.get(0).get(0)).isEqualByComparingTo("1");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {
+      "DROP TABLE touchpoints",
+      "DROP VIEW v_kpi_monthly",
+      "DELETE FROM touchpoints WHERE customer_key = 'a1'",
+      "UPDATE touchpoints SET stage = 'x' WHERE customer_key = 'a1'",
+      "INSERT INTO kpis SELECT * FROM kpis",
+      "MERGE INTO kpis t USING kpis s ON t.kpi = s.kpi WHEN MATCHED THEN DELETE",
+      "TRUNCATE TABLE kpis",
+      "CREATE TABLE intruder (a INT) USING delta",
+      "CREATE TABLE intruder AS SELECT * FROM kpis",
+      "CREATE VIEW intruder AS SELECT 1 AS a",
+      "CREATE TEMPORARY VIEW intruder AS SELECT 1 AS a",
+      "ALTER TABLE kpis SET TBLPROPERTIES ('x' = 'y')",
+      "CREATE DATABASE intruder",
+      "CACHE TABLE kpis",
+      "REFRESH TABLE kpis",
+      "ANALYZE TABLE kpis COMPUTE STATISTICS",
+      "ADD JAR /tmp/intruder.jar",
+      "ADD FILE /etc/hostname",
+      "CREATE FUNCTION intruder AS 'com.example.Evil' USING JAR '/tmp/intruder.jar'",
+      "SET spark.sql.runSQLOnFiles=true",
+      "RESET",
+      "SELECT reflect('java.lang.System', 'getProperty', 'user.home')",
+      "SELECT TRANSFORM(kpi) USING 'cat' FROM kpis"})
+  void statementsThatChangeDataOrMetadataOrRunCodeAreRefused(String sql) {
+    assertThatThrownBy(() -> execute(sql)).isInstanceOf(SQLException.class)
+        .hasMessageContaining("refused by the read-only SQL endpoint");
+  }
+
+  @Test
+  void refusedStatementsLeaveTheTablesAsTheyWere() throws SQLException {
+    assertThatThrownBy(() -> execute("DROP TABLE touchpoints")).isInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> execute("DELETE FROM touchpoints WHERE customer_key = 'a1'")).isInstanceOf(SQLException.class);
+    assertThatThrownBy(() -> execute("CREATE TABLE intruder (a INT) USING delta")).isInstanceOf(SQLException.class);
+
+    // MiniWorld after both days: a1 has 10 touchpoints (touch_seq 1 to 10, see NightlyRunTest).
+    assertThat(query("SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).containsExactly(List.of(10L));
+    assertThat(relations()).doesNotContain("intruder");
+  }
+
+  @Test
+  void filesAreNotReadByPathWhateverTheFormat() throws IOException {
+    Path export = scratch.resolve("contacts.csv");
+    Files.writeString(export, "contact_id,email\nc1,ann@a1.com\n");
+    String location = SPARK.sql("DESCRIBE DETAIL " + database + ".touchpoints").first().getAs("location");
+    for (String sql : List.of(
+        "SELECT * FROM text.`" + export + "`",
+        "SELECT * FROM csv.`" + export + "`",
+        "SELECT * FROM parquet.`" + scratch + "`",
+        "SELECT * FROM delta.`" + location + "`",
+        "SELECT * FROM kpis WHERE kpi IN (SELECT value FROM text.`" + export + "`)")) {
+      assertThatThrownBy(() -> execute(sql)).as(sql).isInstanceOf(SQLException.class)
+          .hasMessageContaining("refused by the read-only SQL endpoint");
     }
   }
 
   @Test
-  void aBiViewIsQueryableOverJdbc() throws SQLException {
-    // churn_rate 4 -> 5: (5 - 4) / 4 x 100 = 25.
-    try (Connection connection = connect(database); Statement statement = connection.createStatement();
-         ResultSet rs = statement.executeQuery("SELECT previous_value, relative_change_pct FROM v_kpi_latest_month"
-             + " WHERE kpi = 'churn_rate' AND dimension = 'all'")) {
-      assertThat(rs.next()).isTrue();
-      assertThat(rs.getBigDecimal(1)).isEqualByComparingTo(new BigDecimal("4"));
-      assertThat(rs.getBigDecimal(2)).isEqualByComparingTo(new BigDecimal("25"));
+  void metadataStatementsStillWork() throws SQLException {
+    assertThat(query("SHOW TABLES").stream().map(r -> (String) r.get(1)).toList()).containsAll(relations());
+    assertThat(query("SHOW DATABASES").stream().map(r -> (String) r.get(0)).toList()).contains(database);
+    assertThat(query("DESCRIBE TABLE kpis").stream().map(r -> (String) r.get(0)).toList()).contains("kpi", "value");
+    assertThat(query("SHOW COLUMNS IN kpis").stream().map(r -> ((String) r.get(0)).trim()).toList()).contains("kpi");
+    assertThat(query("EXPLAIN SELECT * FROM kpis")).hasSize(1);
+    assertThat(query("SET spark.sql.session.timeZone")).containsExactly(List.of("spark.sql.session.timeZone", "UTC"));
+    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      statement.execute("USE " + database);
+      try (ResultSet rs = statement.executeQuery("SELECT current_database()")) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getString(1)).isEqualTo(database);
+      }
     }
   }
 
   @Test
-  void describeOverJdbcShowsTheColumnCommentsOfTablesAndViews() throws SQLException {
-    try (Connection connection = connect(database)) {
-      assertThat(columnComments(connection, "kpis")).containsEntry("value", "KPI value; null when the denominator is 0");
-      assertThat(columnComments(connection, "v_kpi_latest_month"))
-          .containsEntry("absolute_change", "value - previous_value in the unit of the KPI (percentage points for percent KPIs)");
+  void everyViewIsReadInFullOverJdbc() throws SQLException {
+    assertThat(relations()).containsAll(BiViewsStep.VIEWS);
+    for (String view : BiViewsStep.VIEWS) {
+      long expected = SPARK.table(database + "." + view).count();
+      assertThat(query("SELECT * FROM " + view)).as(view).hasSize((int) expected);
     }
   }
 
+  /**
+   * max() of a date column is what Delta's metadata-only shortcut answers, and it failed with the
+   * Java 8 date API the endpoint's clients use (delta-io/delta#4201): every date column of every
+   * relation, compared with the same maximum computed in the local session.
+   */
   @Test
-  void everyTableTheJobWritesIsListedWithItsTableAndColumnComments() throws SQLException {
-    String mini = MiniWarehouse.database();
-    try (Connection connection = connect(mini)) {
-      List<String> tables = new ArrayList<>();
-      try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("SHOW TABLES")) {
-        while (rs.next()) {
-          tables.add(rs.getString("tableName"));
+  void maxOfEveryDateColumnOfEveryRelationIsAnsweredOverJdbc() throws SQLException {
+    Map<String, Object> overJdbc = new TreeMap<>();
+    Map<String, Object> local = new TreeMap<>();
+    for (String relation : relations()) {
+      for (StructField field : SPARK.table(database + "." + relation).schema().fields()) {
+        if (field.dataType().equals(DataTypes.DateType)) {
+          String column = relation + "." + field.name();
+          overJdbc.put(column, query("SELECT max(" + field.name() + ") FROM " + relation).get(0).get(0));
+          Row row = SPARK.sql("SELECT CAST(max(" + field.name() + ") AS STRING) FROM " + database + "." + relation).first();
+          local.put(column, row.isNullAt(0) ? null : java.sql.Date.valueOf(row.getString(0)));
         }
       }
-      assertThat(tables).contains("touchpoints", "pipeline_runs", "data_quality", "quarantine", "attribution",
-          "channel_paths", "markov_transitions", "v_attribution_by_model");
-      for (String table : tables) {
-        Map<String, String> comments = columnComments(connection, table);
-        assertThat(comments).as(table + " columns").isNotEmpty();
-        comments.forEach((column, comment) -> assertThat(comment).as(table + "." + column + " comment").isNotBlank());
-        assertThat(tableComment(connection, table)).as(table + " table comment").isNotBlank();
+    }
+    assertThat(overJdbc).containsKeys("kpis.period_start", "touchpoints.event_date", "v_kpi_monthly.month");
+    assertThat(overJdbc).isEqualTo(local);
+  }
+
+  @Test
+  void everyNotebookStatementRunsThroughTheEndpoint() throws IOException, SQLException {
+    List<String> failures = new ArrayList<>();
+    List<NotebookStatements.Statement> statements = NotebookStatements.all();
+    try (Connection connection = connect()) {
+      for (NotebookStatements.Statement statement : statements) {
+        try (Statement jdbc = connection.createStatement(); ResultSet rs = jdbc.executeQuery(statement.sql())) {
+          while (rs.next()) {
+            for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
+              rs.getObject(i);
+            }
+          }
+        } catch (SQLException e) {
+          failures.add(statement.notebook() + ":\n" + statement.sql() + "\n  -> " + String.valueOf(e.getMessage()).lines().findFirst().orElse(""));
+        }
+      }
+    }
+    assertThat(statements).hasSizeGreaterThan(20);
+    assertThat(failures).as("notebook statements that fail through the endpoint").isEmpty();
+  }
+
+  /** The ready-made Superset datasets of docs/serving.md (table rows "| `name` | `SQL` |"), as SQL Lab runs them. */
+  @Test
+  void everyReadyMadeSupersetDatasetQueryOfTheDocsRunsThroughTheEndpoint() throws IOException, SQLException {
+    Matcher row = Pattern.compile("^\\| `([a-z_]+)` \\| `(SELECT .*)` \\|$", Pattern.MULTILINE)
+        .matcher(Files.readString(Paths.get("..", "docs", "serving.md")));
+    Map<String, Integer> columns = new TreeMap<>();
+    while (row.find()) {
+      try (Connection connection = connect(); Statement statement = connection.createStatement();
+           ResultSet rs = statement.executeQuery(row.group(2))) {
+        columns.put(row.group(1), rs.getMetaData().getColumnCount());
+      }
+    }
+    assertThat(columns).containsKeys("kpi_monthly", "stage_funnel", "stage_sankey", "retention_heatmap", "attribution_by_model");
+  }
+
+  @Test
+  void jdbcMetadataListsEveryRelationWithItsCommentAndEveryViewWithItsColumnsAndRemarks() throws SQLException {
+    try (Connection connection = connect()) {
+      DatabaseMetaData meta = connection.getMetaData();
+      Map<String, String> tables = new TreeMap<>();
+      try (ResultSet rs = meta.getTables(null, database, "%", null)) {
+        while (rs.next()) {
+          tables.put(rs.getString("TABLE_NAME"), rs.getString("REMARKS"));
+        }
+      }
+      assertThat(tables.keySet()).containsExactlyElementsOf(relations());
+      tables.forEach((table, remarks) -> assertThat(remarks).as(table + " remarks").isNotBlank());
+
+      List<String> views = SPARK.sql("SHOW VIEWS IN " + database).where("NOT isTemporary").collectAsList().stream()
+          .map(r -> r.getString(r.fieldIndex("viewName"))).sorted().toList();
+      assertThat(views).containsAll(BiViewsStep.VIEWS);
+      for (String view : views) {
+        Map<String, String> columns = new LinkedHashMap<>();
+        try (ResultSet rs = meta.getColumns(null, database, view, "%")) {
+          while (rs.next()) {
+            columns.put(rs.getString("COLUMN_NAME"), rs.getString("REMARKS"));
+          }
+        }
+        assertThat(columns.keySet()).as(view + " columns")
+            .containsExactly(SPARK.table(database + "." + view).schema().fieldNames());
+        columns.forEach((column, remarks) -> assertThat(remarks).as(view + "." + column + " remarks").isNotBlank());
       }
     }
   }
 
   @Test
-  void aNonLoopbackHostWithoutAuthenticationIsRefusedBeforeAnythingStarts() {
-    assertThatThrownBy(() -> SqlServer.start(SPARK, "0.0.0.0", port, database, false))
+  void describeOverJdbcShowsTheColumnCommentsOfTheProductsTablesAndViews() throws SQLException {
+    for (String relation : relations()) {
+      Map<String, String> comments = new LinkedHashMap<>();
+      for (List<Object> row : query("DESCRIBE TABLE " + relation)) {
+        String column = ((String) row.get(0)).trim();
+        if (column.isEmpty() || column.startsWith("#")) {
+          break;
+        }
+        comments.put(column, (String) row.get(2));
+      }
+      assertThat(comments).as(relation + " columns").isNotEmpty();
+      comments.forEach((column, comment) -> assertThat(comment).as(relation + "." + column + " comment").isNotBlank());
+    }
+    // One comment checked word for word, from the product's spec (KpiStep.KPIS).
+    assertThat(query("DESCRIBE TABLE kpis")).contains(List.of("unit", "string", "percent | count | currency | days | hours | score"));
+  }
+
+  @Test
+  void aNonLoopbackHostWithoutAuthenticationOrTlsIsRefusedBeforeAnythingStarts(@TempDir Path dir) {
+    assertThatThrownBy(() -> SqlServer.start(SPARK, "0.0.0.0", port, database, SqlServer.Security.none()))
         .isInstanceOf(SqlServer.UsageException.class)
         .hasMessageContaining("without authentication");
+    UsersFile users = new UsersFile(dir.resolve("users"));
+    users.put("ann", "correct horse".toCharArray());
+    assertThatThrownBy(() -> SqlServer.start(SPARK, "0.0.0.0", port, database,
+        new SqlServer.Security(users, null, null, false, false)))
+        .isInstanceOf(SqlServer.UsageException.class)
+        .hasMessageContaining("without TLS");
   }
 
   @Test
@@ -144,31 +328,12 @@ class SqlServerTest {
         .isInstanceOf(SqlServer.UsageException.class);
   }
 
-  /** DESCRIBE's column rows (up to the first blank or # line): name -> comment. */
-  private static Map<String, String> columnComments(Connection connection, String table) throws SQLException {
-    Map<String, String> comments = new LinkedHashMap<>();
-    try (Statement statement = connection.createStatement(); ResultSet rs = statement.executeQuery("DESCRIBE TABLE " + table)) {
-      while (rs.next()) {
-        String column = rs.getString("col_name").trim();
-        if (column.isEmpty() || column.startsWith("#")) {
-          break;
-        }
-        comments.put(column, rs.getString("comment"));
-      }
-    }
-    return comments;
-  }
-
-  /** The "Comment" row of DESCRIBE TABLE EXTENDED's detailed section. */
-  private static String tableComment(Connection connection, String table) throws SQLException {
-    try (Statement statement = connection.createStatement();
-         ResultSet rs = statement.executeQuery("DESCRIBE TABLE EXTENDED " + table)) {
-      while (rs.next()) {
-        if (rs.getString("col_name").trim().equals("Comment")) {
-          return rs.getString("data_type");
-        }
-      }
-    }
-    return null;
+  @Test
+  void aKeystoreWithoutItsPasswordIsAUsageError() {
+    assertThatThrownBy(() -> SqlServer.Options.parse(new String[] {"--keystore", "/k.p12"}, Map.of()))
+        .isInstanceOf(SqlServer.UsageException.class)
+        .hasMessageContaining(SqlServer.KEYSTORE_PASSWORD_ENV);
+    assertThat(SqlServer.Options.parse(new String[] {"--keystore", "/k.p12"}, Map.of(SqlServer.KEYSTORE_PASSWORD_ENV, "s3cret"))
+        .security().keystorePassword()).isEqualTo("s3cret");
   }
 }
