@@ -7,25 +7,16 @@ import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.config.KpiSettings;
 import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.jobs.fixtures.SilverFixture;
 import com.journeyanalytics.jobs.fixtures.TouchpointFixture;
-import java.math.BigDecimal;
-import java.sql.Date;
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.DecimalType;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * Hand-made silver rows and touchpoints for the KPI tests. Instants are ISO-8601 UTC strings,
@@ -35,7 +26,7 @@ final class KpiFixture {
 
   static final KpiSettings DEFAULTS = JobConfig.load(null, Map.of()).kpis();
 
-  private final Map<TableSpec, List<Row>> rows = new HashMap<>();
+  private final SilverFixture silver = SilverFixture.silver();
   private final Set<List<String>> milestones = new HashSet<>();
   final TouchpointFixture touchpoints = TouchpointFixture.touchpoints();
 
@@ -123,7 +114,7 @@ final class KpiFixture {
   }
 
   Dataset<Row> frame(SparkSession spark, TableSpec spec) {
-    return spark.createDataFrame(rows.getOrDefault(spec, List.of()), spec.schema());
+    return silver.frame(spark, spec);
   }
 
   /** The rows of one KPI and dimension as (period_start, dimension_value, value, numerator, denominator). */
@@ -139,32 +130,8 @@ final class KpiFixture {
   }
 
   private KpiFixture add(TableSpec spec, Object... namesAndValues) {
-    Map<String, Object> values = new HashMap<>();
-    for (int i = 0; i < namesAndValues.length; i += 2) {
-      values.put((String) namesAndValues[i], namesAndValues[i + 1]);
-    }
-    List<Object> row = new ArrayList<>();
-    for (StructField field : spec.schema().fields()) {
-      row.add(convert(values.get(field.name()), field));
-    }
-    rows.computeIfAbsent(spec, s -> new ArrayList<>()).add(RowFactory.create(row.toArray()));
+    silver.add(spec, namesAndValues);
     return this;
-  }
-
-  private static Object convert(Object value, StructField field) {
-    if (value == null) {
-      return null;
-    }
-    if (field.dataType().equals(DataTypes.TimestampType)) {
-      return Timestamp.from(Instant.parse((String) value));
-    }
-    if (field.dataType().equals(DataTypes.DateType)) {
-      return Date.valueOf((String) value);
-    }
-    if (field.dataType() instanceof DecimalType) {
-      return new BigDecimal((String) value);
-    }
-    return value;
   }
 
   private static String none(String value) {

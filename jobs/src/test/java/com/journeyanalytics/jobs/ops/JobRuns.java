@@ -6,6 +6,7 @@ import static org.apache.spark.sql.functions.to_json;
 
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.jobs.JourneyJob;
+import com.journeyanalytics.jobs.fixtures.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -26,16 +27,6 @@ import org.apache.spark.sql.Row;
 /** Runs JourneyJob in-process (the shared test session) and compares table contents. */
 final class JobRuns {
 
-  /** The JVM flags of the pom's spark.java.opens, which Spark needs on Java 17. */
-  static final List<String> JAVA_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-      "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-      "-Djdk.reflect.useDirectMethodHandle=false", "-Duser.timezone=UTC");
 
   private JobRuns() {}
 
@@ -89,7 +80,7 @@ final class JobRuns {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
-    command.addAll(JAVA_OPENS);
+    command.addAll(ChildJvm.JAVA_OPENS);
     command.addAll(Arrays.asList("-Dderby.stream.error.file=" + derby.resolveSibling("derby.log"),
         "-cp", System.getProperty("java.class.path"), JourneyJob.class.getName(),
         "--exports", exports.toString(), "--warehouse", warehouse.toString(), "--conf", conf.toString(),

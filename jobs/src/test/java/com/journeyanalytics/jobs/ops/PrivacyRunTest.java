@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
+import com.journeyanalytics.jobs.fixtures.ChildJvm;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
 import com.journeyanalytics.jobs.fixtures.PrivacyCorpus;
@@ -133,7 +134,7 @@ class PrivacyRunTest {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
-    command.addAll(JobRuns.JAVA_OPENS);
+    command.addAll(ChildJvm.JAVA_OPENS);
     command.addAll(List.of(
         "-Dlog4j2.configurationFile=" + ROOT.resolve("conf/log4j2-local.properties"),
         "-Djava.io.tmpdir=" + work.resolve("tmp"),

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.journeyanalytics.common.spark.DerbyServer;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
+import com.journeyanalytics.jobs.fixtures.ChildJvm;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
 import java.io.BufferedReader;
@@ -32,17 +33,6 @@ import org.junit.jupiter.api.io.TempDir;
  * it, succeeds, and the endpoint's clients see what it wrote.
  */
 class EndpointWithNightlyRunTest {
-
-  /** The JVM flags of the pom's spark.java.opens, which Spark needs on Java 17. */
-  private static final List<String> JAVA_OPENS = List.of("-XX:+IgnoreUnrecognizedVMOptions",
-      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
-      "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED", "--add-opens=java.base/java.io=ALL-UNNAMED",
-      "--add-opens=java.base/java.net=ALL-UNNAMED", "--add-opens=java.base/java.nio=ALL-UNNAMED",
-      "--add-opens=java.base/java.util=ALL-UNNAMED", "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
-      "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED", "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
-      "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED", "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
-      "--add-opens=java.base/sun.security.action=ALL-UNNAMED", "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
-      "-Djdk.reflect.useDirectMethodHandle=false", "-Duser.timezone=UTC");
 
   @Test
   void aNightlyRunSucceedsWhileTheEndpointServesTheLocalMetastoreAndItsClientsSeeTheNewNight(@TempDir Path dir)
@@ -91,7 +81,7 @@ class EndpointWithNightlyRunTest {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
-    command.addAll(JAVA_OPENS);
+    command.addAll(ChildJvm.JAVA_OPENS);
     command.add("-Dderby.stream.error.file=" + log.resolveSibling(log.getFileName() + ".derby"));
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
     command.addAll(List.of(args));
