@@ -42,3 +42,13 @@ scripts/sql.sh "SELECT r.run_date, r.mode, r.status, r.input_rows['events'] AS e
   FROM (SELECT * FROM pipeline_runs ORDER BY started_at DESC LIMIT 1) r
   CROSS JOIN (SELECT source, count(*) AS touchpoints_by_source FROM touchpoints GROUP BY source) t
   ORDER BY t.source"
+echo "== The company's main KPIs over the last three closed months (docs/kpis.md)" >&2
+scripts/sql.sh "SELECT kpi,
+  max(CASE WHEN period_start = add_months(trunc(DATE'$end_date', 'MM'), -3) THEN round(value, 1) END) AS three_months_ago,
+  max(CASE WHEN period_start = add_months(trunc(DATE'$end_date', 'MM'), -2) THEN round(value, 1) END) AS two_months_ago,
+  max(CASE WHEN period_start = add_months(trunc(DATE'$end_date', 'MM'), -1) THEN round(value, 1) END) AS last_month
+  FROM kpis
+  WHERE period_grain = 'month' AND dimension = 'all'
+    AND kpi IN ('new_customers', 'reactivated_customers', 'churn_rate', 'revenue', 'trial_to_paid_rate', 'ctr',
+                'email_open_rate', 'email_click_rate', 'nps', 'csat', 'first_response_median_hours')
+  GROUP BY kpi ORDER BY kpi"
