@@ -23,6 +23,7 @@ import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.PipelineTables;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunHistory;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepFailedException;
@@ -169,7 +170,7 @@ public final class IngestStep implements Step {
       try {
         long acceptedRows = inputRows - profile.quarantined() - Deduplication.surplusRows(repeated);
         // Judged before anything of the dataset is written: a sharply shrunk snapshot must not replace history.
-        QualityCheck shrink = snapshot ? snapshotShrink(ctx.staging(), dataset, acceptedRows, config.quality()) : null;
+        QualityCheck shrink = snapshot ? snapshotShrink(ctx, dataset, acceptedRows, config.quality()) : null;
         boolean keepPrevious = shrink != null && shrink.status() == Status.FAIL;
         if (keepPrevious) {
           LOG.error("dataset {}: {}", dataset.name(), shrink.message());
@@ -222,11 +223,18 @@ public final class IngestStep implements Step {
         : ctx.staging().upsert(Silver.ACCOUNT_MILESTONES, seen, "false");
   }
 
-  /** snapshot_shrink of a snapshot dataset: its accepted rows against the cleaned table it would replace. */
-  private static QualityCheck snapshotShrink(TableStore staging, DatasetConfig dataset, long acceptedRows,
+  /**
+   * snapshot_shrink of a snapshot dataset: its accepted rows against the snapshot the last succeeded
+   * night before this run date accepted (its cleaned table at the version that night recorded), so
+   * a rerun after a killed or failed attempt of the same date judges exactly as the first attempt.
+   */
+  private static QualityCheck snapshotShrink(RunContext ctx, DatasetConfig dataset, long acceptedRows,
       QualitySettings q) {
     String table = dataset.contract().silver().name();
-    Long previous = staging.exists(table) ? staging.read(table).count() : null;
+    Long previous = RunHistory.versionBefore(ctx.tables(), ctx.runDate(), ctx.staging().database() + "." + table)
+        .map(version -> ctx.spark().read().format("delta").option("versionAsOf", version)
+            .load(ctx.staging().location(table)).count())
+        .orElse(null);
     return IngestChecks.snapshotShrink(dataset.name(), acceptedRows, previous, q);
   }
 

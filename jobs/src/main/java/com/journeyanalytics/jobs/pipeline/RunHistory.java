@@ -96,6 +96,25 @@ public final class RunHistory {
   }
 
   /**
+   * The Delta version at which the last succeeded run for a date before {@code runDate} left the
+   * table {@code key} (as pipeline_runs.table_versions names it), if any: what that night
+   * accepted. A rerun of a date, after a killed or failed attempt, finds the same one.
+   */
+  public static Optional<Long> versionBefore(TableStore tables, LocalDate runDate, String key) {
+    if (!tables.exists(PipelineTables.PIPELINE_RUNS.name())) {
+      return Optional.empty();
+    }
+    List<Row> rows = tables.read(PipelineTables.PIPELINE_RUNS.name())
+        .filter(col("status").equalTo("succeeded").and(col("mode").notEqual(RunMode.MAINTENANCE.label()))
+            .and(col("run_date").lt(lit(java.sql.Date.valueOf(runDate)))))
+        .orderBy(col("run_date").desc(), col("finished_at").desc(), col("run_id").desc())
+        .select(col("table_versions").getItem(key))
+        .limit(1)
+        .collectAsList();
+    return rows.stream().findFirst().filter(r -> !r.isNullAt(0)).map(r -> r.getLong(0));
+  }
+
+  /**
    * Marks {@code aborted} every pipeline_runs row still at {@code running}. Called by the holder
    * of the run lock before its first run: no other run is going, so such a row belongs to a run
    * that died (killed, its node lost) without recording its end. Returns how many rows.
