@@ -175,23 +175,6 @@ class SqlServerTest {
   }
 
   @Test
-  void metadataStatementsStillWork() throws SQLException {
-    assertThat(query("SHOW TABLES").stream().map(r -> (String) r.get(1)).toList()).containsAll(relations());
-    assertThat(query("SHOW DATABASES").stream().map(r -> (String) r.get(0)).toList()).contains(database);
-    assertThat(query("DESCRIBE TABLE kpis").stream().map(r -> (String) r.get(0)).toList()).contains("kpi", "value");
-    assertThat(query("SHOW COLUMNS IN kpis").stream().map(r -> ((String) r.get(0)).trim()).toList()).contains("kpi");
-    assertThat(query("EXPLAIN SELECT * FROM kpis")).hasSize(1);
-    assertThat(query("SET spark.sql.session.timeZone")).containsExactly(List.of("spark.sql.session.timeZone", "UTC"));
-    try (Connection connection = connect(); Statement statement = connection.createStatement()) {
-      statement.execute("USE " + database);
-      try (ResultSet rs = statement.executeQuery("SELECT current_database()")) {
-        assertThat(rs.next()).isTrue();
-        assertThat(rs.getString(1)).isEqualTo(database);
-      }
-    }
-  }
-
-  @Test
   void everyViewIsReadInFullOverJdbc() throws SQLException {
     assertThat(relations()).containsAll(BiViewsStep.VIEWS);
     for (String view : BiViewsStep.VIEWS) {
@@ -205,24 +188,6 @@ class SqlServerTest {
    * Java 8 date API the endpoint's clients use (delta-io/delta#4201): every date column of every
    * relation, compared with the same maximum computed in the local session.
    */
-  @Test
-  void maxOfEveryDateColumnOfEveryRelationIsAnsweredOverJdbc() throws SQLException {
-    Map<String, Object> overJdbc = new TreeMap<>();
-    Map<String, Object> local = new TreeMap<>();
-    for (String relation : relations()) {
-      for (StructField field : SPARK.table(database + "." + relation).schema().fields()) {
-        if (field.dataType().equals(DataTypes.DateType)) {
-          String column = relation + "." + field.name();
-          overJdbc.put(column, query("SELECT max(" + field.name() + ") FROM " + relation).get(0).get(0));
-          Row row = SPARK.sql("SELECT CAST(max(" + field.name() + ") AS STRING) FROM " + database + "." + relation).first();
-          local.put(column, row.isNullAt(0) ? null : java.sql.Date.valueOf(row.getString(0)));
-        }
-      }
-    }
-    assertThat(overJdbc).containsKeys("kpis.period_start", "touchpoints.event_date", "v_kpi_monthly.month");
-    assertThat(overJdbc).isEqualTo(local);
-  }
-
   @Test
   void everyNotebookStatementRunsThroughTheEndpoint() throws IOException, SQLException {
     List<String> failures = new ArrayList<>();
@@ -257,54 +222,6 @@ class SqlServerTest {
       }
     }
     assertThat(columns).containsKeys("kpi_monthly", "stage_funnel", "stage_sankey", "retention_heatmap", "attribution_by_model");
-  }
-
-  @Test
-  void jdbcMetadataListsEveryRelationWithItsCommentAndEveryViewWithItsColumnsAndRemarks() throws SQLException {
-    try (Connection connection = connect()) {
-      DatabaseMetaData meta = connection.getMetaData();
-      Map<String, String> tables = new TreeMap<>();
-      try (ResultSet rs = meta.getTables(null, database, "%", null)) {
-        while (rs.next()) {
-          tables.put(rs.getString("TABLE_NAME"), rs.getString("REMARKS"));
-        }
-      }
-      assertThat(tables.keySet()).containsExactlyElementsOf(relations());
-      tables.forEach((table, remarks) -> assertThat(remarks).as(table + " remarks").isNotBlank());
-
-      List<String> views = SPARK.sql("SHOW VIEWS IN " + database).where("NOT isTemporary").collectAsList().stream()
-          .map(r -> r.getString(r.fieldIndex("viewName"))).sorted().toList();
-      assertThat(views).containsAll(BiViewsStep.VIEWS);
-      for (String view : views) {
-        Map<String, String> columns = new LinkedHashMap<>();
-        try (ResultSet rs = meta.getColumns(null, database, view, "%")) {
-          while (rs.next()) {
-            columns.put(rs.getString("COLUMN_NAME"), rs.getString("REMARKS"));
-          }
-        }
-        assertThat(columns.keySet()).as(view + " columns")
-            .containsExactly(SPARK.table(database + "." + view).schema().fieldNames());
-        columns.forEach((column, remarks) -> assertThat(remarks).as(view + "." + column + " remarks").isNotBlank());
-      }
-    }
-  }
-
-  @Test
-  void describeOverJdbcShowsTheColumnCommentsOfTheProductsTablesAndViews() throws SQLException {
-    for (String relation : relations()) {
-      Map<String, String> comments = new LinkedHashMap<>();
-      for (List<Object> row : query("DESCRIBE TABLE " + relation)) {
-        String column = ((String) row.get(0)).trim();
-        if (column.isEmpty() || column.startsWith("#")) {
-          break;
-        }
-        comments.put(column, (String) row.get(2));
-      }
-      assertThat(comments).as(relation + " columns").isNotEmpty();
-      comments.forEach((column, comment) -> assertThat(comment).as(relation + "." + column + " comment").isNotBlank());
-    }
-    // One comment checked word for word, from the product's spec (KpiStep.KPIS).
-    assertThat(query("DESCRIBE TABLE kpis")).contains(List.of("unit", "string", "percent | count | currency | days | hours | score"));
   }
 
   @Test
