@@ -16,10 +16,6 @@ public record QualityCheck(
     }
   }
 
-  public static QualityCheck pass(String dataset, String check, Double observed, Double threshold, String message) {
-    return new QualityCheck(dataset, check, Status.PASS, observed, threshold, message);
-  }
-
   /** A check that did not judge; {@code message} says why (e.g. fewer rows than the minimum). */
   public static QualityCheck skipped(String dataset, String check, Double observed, Double threshold, String message) {
     return new QualityCheck(dataset, check, Status.SKIPPED, observed, threshold, message);
