@@ -14,19 +14,25 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
+import scala.collection.JavaConverters;
 
 /**
  * Reads and writes the Delta tables of one database under the warehouse, and registers them in
@@ -43,6 +49,9 @@ public final class TableStore {
   private final SparkSession spark;
   private final String warehouse;
   private final String database;
+  /** Tables this store registered, with their comment and properties current: done once per store. */
+  private final Set<String> registered = ConcurrentHashMap.newKeySet();
+  private volatile boolean databaseEnsured;
 
   public TableStore(SparkSession spark, String warehouse, String database) {
     this.spark = spark;
@@ -72,7 +81,11 @@ public final class TableStore {
   }
 
   public void ensureDatabase() {
+    if (databaseEnsured) {
+      return;
+    }
     spark.sql("CREATE DATABASE IF NOT EXISTS `" + database + "` LOCATION '" + escape(warehouse + "/" + database + ".db") + "'");
+    databaseEnsured = true;
   }
 
   public boolean exists(String table) {
@@ -115,9 +128,14 @@ public final class TableStore {
     return Long.parseLong(last.<String, String>getJavaMap(0).get("numOutputRows"));
   }
 
+  /** The table's latest version, from its Delta log (no Spark job). */
   public long version(String table) {
-    Row last = DeltaTable.forPath(spark, location(table)).history(1).select("version").first();
-    return last.getLong(0);
+    return snapshot(table).version();
+  }
+
+  private Snapshot snapshot(String table) {
+    DeltaLog log = DeltaLog.forTable(spark, location(table));
+    return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
   }
 
   /**
@@ -272,15 +290,19 @@ public final class TableStore {
    * properties current. Column comments travel in the Delta schema's field metadata.
    */
   public void register(TableSpec spec) {
+    if (registered.contains(spec.name())) {
+      return;
+    }
     ensureDatabase();
     if (!spark.catalog().tableExists(database, spec.name())) {
       spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(spec.name())
           + " USING DELTA LOCATION '" + escape(location(spec.name())) + "'");
     }
-    Row detail = DeltaTable.forPath(spark, location(spec.name())).detail().select("description", "properties").first();
-    Map<String, String> current = detail.isNullAt(1) ? Map.of() : detail.getJavaMap(1);
+    // The comment and properties as the Delta log holds them: read from the snapshot, not a Spark job.
+    Metadata metadata = snapshot(spec.name()).metadata();
+    Map<String, String> current = JavaConverters.mapAsJavaMap(metadata.configuration());
     List<String> changes = new ArrayList<>();
-    if (!Objects.equals(detail.getString(0), spec.comment())) {
+    if (!Objects.equals(metadata.description(), spec.comment())) {
       changes.add("'comment' = '" + escape(spec.comment()) + "'");
     }
     new TreeMap<>(spec.properties()).forEach((key, value) -> {
@@ -291,6 +313,7 @@ public final class TableStore {
     if (!changes.isEmpty()) {
       spark.sql("ALTER TABLE " + qualifiedName(spec.name()) + " SET TBLPROPERTIES (" + String.join(", ", changes) + ")");
     }
+    registered.add(spec.name());
   }
 
   /** Row count and an order-independent hash of every column except run_id. */
