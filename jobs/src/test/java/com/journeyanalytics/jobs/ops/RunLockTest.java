@@ -96,12 +96,13 @@ class RunLockTest {
   void aHolderThatStopsHeartbeatingIsTakenOverAndALiveOneIsNot(@TempDir Path warehouse, @TempDir Path logs)
       throws Exception {
     String root = warehouse.toUri().toString();
-    Duration heartbeat = Duration.ofMillis(100);
-    Duration staleAfter = Duration.ofMillis(1500);
+    // Wide enough that a holder slowed by a loaded machine still heartbeats in time.
+    Duration heartbeat = Duration.ofMillis(200);
+    Duration staleAfter = Duration.ofMillis(3000);
     Process holder = LockHolder.start(root, "hung-run", heartbeat, logs.resolve("holder.log"));
     try {
       // Alive and heartbeating for twice the stale timeout: its lock was taken at start, so without
-      // the heartbeat it would be 3 s old by now, twice stale.
+      // the heartbeat it would be 6 s old by now, twice stale.
       Thread.sleep(2 * staleAfter.toMillis());
       assertThatThrownBy(() -> RunLock.acquire(localHadoop, root, "too-early", heartbeat, staleAfter))
           .isInstanceOf(RunLock.HeldException.class).hasMessageContaining("hung-run");
