@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * The one SparkSession of the test JVM: local[2], two shuffle partitions, no UI, a throw-away
+ * The one SparkSession of the test JVM: local[2], two shuffle partitions, no UI, no code generation, a throw-away
  * Derby metastore. Tests isolate themselves with their own database name and warehouse folder.
  */
 public final class SparkTestSession {
@@ -36,6 +36,10 @@ public final class SparkTestSession {
                 "spark.default.parallelism", "2",
                 "spark.ui.enabled", "false",
                 "spark.sql.adaptive.enabled", "true",
+                // Tiny fixtures: compiling generated code for every new plan costs more than running
+                // it interpreted (about a sixth of a small pipeline run's time).
+                "spark.sql.codegen.wholeStage", "false",
+                "spark.sql.codegen.factoryMode", "NO_CODEGEN",
                 "spark.databricks.delta.snapshotPartitions", "2",
                 "spark.sql.sources.parallelPartitionDiscovery.parallelism", "2",
                 "spark.driver.host", "127.0.0.1",
