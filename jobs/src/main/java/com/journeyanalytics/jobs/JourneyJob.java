@@ -18,7 +18,6 @@ import com.journeyanalytics.jobs.pipeline.RunHistory;
 import com.journeyanalytics.jobs.pipeline.RunLock;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
-import com.journeyanalytics.jobs.serving.BiViewsStep;
 import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import java.io.IOException;
 import java.io.InputStream;
@@ -72,11 +71,14 @@ public final class JourneyJob {
     // From here on, log lines mask addresses with the run's key (conf/log4j2-local.properties, %maskEmails).
     EmailMasking.useForLogs(config.privacy().masking());
     SparkSession spark = session(config, options);
-    TableStore tables = new TableStore(spark, config.warehouse(), config.database());
+    TableStore tables = new TableStore(spark, config.warehouse(), config.storeDatabase());
     TableStore staging = new TableStore(spark, config.warehouse(), config.stagingDatabase());
     String firstRunId = newRunId(options.runDates().get(0));
     try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), tables.warehouse(), firstRunId,
         config.operations().lockHeartbeatInterval(), config.operations().lockStaleAfter())) {
+      // Before anything else: a run killed inside its publish step is published, other dead runs aborted.
+      RunHistory.completeInterruptedPublish(tables, config);
+      RunHistory.markDeadRunsAborted(tables, firstRunId);
       List<LocalDate> runDates;
       try {
         runDates = RunHistory.nightsInOrder(tables, config, spark.sparkContext().hadoopConfiguration(), options.mode(),
@@ -85,7 +87,6 @@ public final class JourneyJob {
         err.println("journey: " + e.getMessage());
         return 2;
       }
-      RunHistory.markDeadRunsAborted(tables, firstRunId);
       return runAll(spark, config, options, runDates, tables, staging, firstRunId, err);
     } catch (RunLock.HeldException e) {
       err.println("journey: " + e.getMessage());
@@ -137,8 +138,7 @@ public final class JourneyJob {
     if (mode == RunMode.MAINTENANCE) {
       return List.of(new MaintenanceStep());
     }
-    return List.of(new IngestStep(), new TouchpointStep(), new JourneyStep(), new KpiStep(), new AttributionStep(),
-        new BiViewsStep());
+    return List.of(new IngestStep(), new TouchpointStep(), new JourneyStep(), new KpiStep(), new AttributionStep());
   }
 
   private static SparkSession session(JobConfig config, JobOptions options) {

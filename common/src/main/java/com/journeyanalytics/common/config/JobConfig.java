@@ -23,6 +23,7 @@ public record JobConfig(
     String exports,
     String warehouse,
     String database,
+    String storeDatabase,
     String stagingDatabase,
     String metastoreUris,
     String derbyMetastorePath,
@@ -80,11 +81,19 @@ public record JobConfig(
         throw j.bad("fx-rates." + code, "must be positive");
       }
     });
+    String database = identifier(j, "database");
+    String store = j.string("store-database").isBlank() ? database + "_store" : identifier(j, "store-database");
+    String staging = identifier(j, "staging-database");
+    if (store.equals(database) || staging.equals(database) || staging.equals(store)) {
+      throw j.bad("store-database", "database, store-database and staging-database must be three different "
+          + "databases (" + database + ", " + store + ", " + staging + ")");
+    }
     return new JobConfig(
         j.nonBlank("exports"),
         j.nonBlank("warehouse"),
-        identifier(j, "database"),
-        identifier(j, "staging-database"),
+        database,
+        store,
+        staging,
         j.string("metastore.uris"),
         j.string("metastore.derby-path"),
         j.string("spark.local-master"),

@@ -133,6 +133,11 @@ public final class TableStore {
     return snapshot(table).version();
   }
 
+  /** The table's comment, as its Delta log holds it (no Spark job). */
+  public String comment(String table) {
+    return snapshot(table).metadata().description();
+  }
+
   private Snapshot snapshot(String table) {
     DeltaLog log = DeltaLog.forTable(spark, location(table));
     return log.update(log.update$default$1(), log.update$default$2(), log.update$default$3());
@@ -293,11 +298,7 @@ public final class TableStore {
     if (registered.contains(spec.name())) {
       return;
     }
-    ensureDatabase();
-    if (!spark.catalog().tableExists(database, spec.name())) {
-      spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(spec.name())
-          + " USING DELTA LOCATION '" + escape(location(spec.name())) + "'");
-    }
+    ensureRegistered(spec.name());
     // The comment and properties as the Delta log holds them: read from the snapshot, not a Spark job.
     Metadata metadata = snapshot(spec.name()).metadata();
     Map<String, String> current = JavaConverters.mapAsJavaMap(metadata.configuration());
@@ -314,6 +315,18 @@ public final class TableStore {
       spark.sql("ALTER TABLE " + qualifiedName(spec.name()) + " SET TBLPROPERTIES (" + String.join(", ", changes) + ")");
     }
     registered.add(spec.name());
+  }
+
+  /**
+   * Registers an existing Delta table of this store in the metastore if it is not (e.g. written
+   * by a run that used another metastore), without touching its comment or properties.
+   */
+  public void ensureRegistered(String table) {
+    ensureDatabase();
+    if (!spark.catalog().tableExists(database, table)) {
+      spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING DELTA LOCATION '"
+          + escape(location(table)) + "'");
+    }
   }
 
   /** Row count and an order-independent hash of every column except run_id. */

@@ -30,7 +30,12 @@ import org.apache.derby.drda.NetworkServerControl;
  */
 public final class DerbyServer implements AutoCloseable {
 
-  static final String USER = "journey";
+  /**
+   * Derby puts a user's tables in the schema named after the user; an embedded session (no user)
+   * uses APP. The same name here, so a run through the server and a run without it (no endpoint
+   * up) see the same metastore tables.
+   */
+  static final String USER = "APP";
   private static final String LOOPBACK = "127.0.0.1";
 
   private final NetworkServerControl control;

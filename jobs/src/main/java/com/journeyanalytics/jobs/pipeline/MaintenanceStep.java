@@ -14,7 +14,9 @@ import org.slf4j.LoggerFactory;
  * Table maintenance (mode maintenance): OPTIMIZE compacts every Delta table of both databases
  * into fewer, larger files (touchpoints also Z-ordered by customer_key, the column BI queries and
  * every step filter or join on), then VACUUM deletes the data files that left the tables more
- * than journey.maintenance.vacuum-retention-hours ago. Neither changes a row.
+ * than journey.maintenance.vacuum-retention-hours ago. Neither changes a row, so a published view
+ * is moved to the compacted version at once; a table with versions a failed night wrote after
+ * the published one is compacted but not vacuumed, so the published version keeps its files.
  *
  * <p>Reported in pipeline_runs.output_rows per table (staging tables as {@code <db>.<table>}):
  * {@code <table>.files_before}, {@code .bytes_before}, {@code .files_after}, {@code .bytes_after}
@@ -36,10 +38,15 @@ public final class MaintenanceStep implements Step {
   public StepResult run(RunContext ctx) {
     int retentionHours = ctx.config().operations().vacuumRetentionHours();
     Map<String, Long> output = new TreeMap<>();
+    Map<String, Publisher.Pin> pins = Publisher.publishedPins(ctx.spark(), ctx.config().database());
     for (TableStore store : List.of(ctx.tables(), ctx.staging())) {
       for (String table : store.tableNames()) {
         String label = store == ctx.staging() ? store.database() + "." + table : table;
         DeltaTable delta = DeltaTable.forPath(ctx.spark(), store.location(table));
+        Publisher.Pin pin = store == ctx.tables() ? pins.get(table) : null;
+        long latest = store.version(table);
+        // A failed night left versions readers do not see: the published one must keep its files.
+        boolean unpublishedWrites = pin != null && pin.version() != latest;
         Size before = size(delta);
         String zorder = store == ctx.tables() ? ZORDER.get(table) : null;
         if (zorder != null) {
@@ -47,7 +54,16 @@ public final class MaintenanceStep implements Step {
         } else {
           delta.optimize().executeCompaction();
         }
-        delta.vacuum(retentionHours);
+        if (unpublishedWrites) {
+          LOG.warn("maintenance {}: not vacuumed, readers see version {} and a run that failed wrote up to {}; the "
+              + "next published night allows it again", label, pin.version(), latest);
+        } else {
+          delta.vacuum(retentionHours);
+          if (pin != null && store.version(table) != pin.version()) {
+            // Compaction changed files, not rows: readers move to the compacted version at once.
+            Publisher.repin(ctx.spark(), ctx.config(), store, table, store.version(table), pin.runId());
+          }
+        }
         Size after = size(delta);
         output.put(label + ".files_before", before.files());
         output.put(label + ".bytes_before", before.bytes());

@@ -23,10 +23,11 @@ import org.slf4j.LoggerFactory;
 import scala.collection.JavaConverters;
 
 /**
- * Runs the steps of one run in order and records it: a pipeline_runs row when it starts and
- * when it ends (succeeded or failed, with the error), the data_quality results and the Delta
- * version of every table. A failing data-quality check stops the run after its step, so the
- * tables of later steps stay as they were.
+ * Runs the steps of one run in order, then publishes, and records it: a pipeline_runs row when
+ * it starts, when every check passed (with the versions it publishes) and when it ends
+ * (succeeded or failed, with the error), and the data_quality results. A failing data-quality
+ * check stops the run after its step; a run publishes (Publisher) only after every step and
+ * check passed, so readers of the journey database never see a failed night.
  */
 public final class Pipeline {
 
@@ -45,46 +46,91 @@ public final class Pipeline {
 
   public RunOutcome run(RunContext ctx) {
     Instant started = Instant.now();
-    writeRun(ctx, started, null, "running", null, List.of());
+    writeRun(ctx, started, null, null, "running", null, List.of(), Map.of());
     List<StepResult> results = new ArrayList<>();
     String error = null;
+    boolean checksWritten = false;
+    Map<String, Long> versions = Map.of();
+    Instant published = null;
     try {
-      for (int i = 0; i < steps.size(); i++) {
-        Step step = steps.get(i);
-        LOG.info("step {}/{} {} ...", i + 1, steps.size(), step.name());
-        long t0 = System.nanoTime();
-        StepResult result;
-        try {
-          result = step.run(ctx);
-        } catch (StepFailedException e) {
-          results.add(e.partial());
-          throw e;
-        }
-        results.add(result);
-        LOG.info("step {} done in {} s: {}", step.name(), (System.nanoTime() - t0) / 1_000_000_000, describe(result));
-        List<QualityCheck> failed = result.checks().stream().filter(c -> c.status() == Status.FAIL).toList();
-        if (!failed.isEmpty()) {
-          throw new DataQualityFailure(failed);
-        }
+      runSteps(ctx, results);
+      if (ctx.mode() != RunMode.MAINTENANCE) {
+        writeChecks(ctx, results);
+        checksWritten = true;
+        versions = tableVersions(ctx);
+        // The run's manifest: every check passed and these are the versions it publishes. A run
+        // killed from here on is published by the next run before anything else (RunHistory).
+        writeRun(ctx, started, null, null, "running", null, results, versions);
+        FaultInjection.haltIfAt("step:publish");
+        LOG.info("step {}/{} publish ...", steps.size() + 1, steps.size() + 1);
+        publish(ctx, versions);
+        published = Instant.now();
       }
-    } catch (RuntimeException e) {
+    } catch (Throwable e) {
+      // Errors too (out of memory, a metastore failure): the run's row must not stay at running.
+      boolean expected = e instanceof StepFailedException || e instanceof DataQualityFailure;
       // Messages of Spark and of checks may quote data (a header line, a value): masked before stored.
-      error = ctx.masking().mask(e instanceof StepFailedException || e instanceof DataQualityFailure
-          ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
-      LOG.error("run {} failed: {}", ctx.runId(), error, e instanceof StepFailedException || e instanceof DataQualityFailure ? null : e);
+      error = ctx.masking().mask(expected ? e.getMessage() : e.getClass().getSimpleName() + ": " + e.getMessage());
+      LOG.error("run {} failed: {}", ctx.runId(), error, expected ? null : e);
     }
     try {
       // Maintenance checks nothing; it must not replace the day's data-quality results.
-      if (ctx.mode() != RunMode.MAINTENANCE) {
+      if (!checksWritten && ctx.mode() != RunMode.MAINTENANCE) {
         writeChecks(ctx, results);
       }
     } finally {
-      writeRun(ctx, started, Instant.now(), error == null ? "succeeded" : "failed", error, results);
+      writeRun(ctx, started, Instant.now(), published, error == null ? "succeeded" : "failed", error, results,
+          error == null && ctx.mode() != RunMode.MAINTENANCE ? versions : tableVersions(ctx));
+      Publisher.exposeRunLog(ctx.spark(), ctx.config(), ctx.tables());
     }
     LOG.info("run {} for {} ({}) {}", ctx.runId(), ctx.runDate(), ctx.mode().label(),
         error == null ? "succeeded" : "FAILED: " + error);
     LOG.info(summary(ctx, results, started));
     return new RunOutcome(ctx.runId(), error == null, error, results);
+  }
+
+  /** The steps in order; a step with a failing check stops the run after it. */
+  private void runSteps(RunContext ctx, List<StepResult> results) {
+    for (int i = 0; i < steps.size(); i++) {
+      Step step = steps.get(i);
+      FaultInjection.haltIfAt("step:" + step.name());
+      int total = steps.size() + (ctx.mode() == RunMode.MAINTENANCE ? 0 : 1);
+      LOG.info("step {}/{} {} ...", i + 1, total, step.name());
+      long t0 = System.nanoTime();
+      StepResult result;
+      try {
+        result = step.run(ctx);
+      } catch (StepFailedException e) {
+        results.add(e.partial());
+        throw e;
+      }
+      results.add(result);
+      LOG.info("step {} done in {} s: {}", step.name(), (System.nanoTime() - t0) / 1_000_000_000, describe(result));
+      List<QualityCheck> failed = result.checks().stream().filter(c -> c.status() == Status.FAIL).toList();
+      if (!failed.isEmpty()) {
+        throw new DataQualityFailure(failed);
+      }
+    }
+  }
+
+  /**
+   * Publishes the run's versions. If publishing fails part way, the views it already replaced are
+   * put back to what they showed before, so readers keep the previous night whole.
+   */
+  private static void publish(RunContext ctx, Map<String, Long> versions) {
+    Map<String, Publisher.Pin> before = Publisher.publishedPins(ctx.spark(), ctx.config().database());
+    try {
+      Publisher.publish(ctx.spark(), ctx.config(), ctx.tables(), ctx.runId(), versions);
+    } catch (RuntimeException e) {
+      try {
+        Publisher.restore(ctx.spark(), ctx.config(), ctx.tables(), before, versions.keySet());
+      } catch (RuntimeException restoreFailure) {
+        LOG.error("publishing run {} failed and the previous views could not be restored: readers may see a mix "
+            + "of nights until the next run publishes", ctx.runId(), restoreFailure);
+        e.addSuppressed(restoreFailure);
+      }
+      throw e;
+    }
   }
 
   /** A check with status fail: the run stops after the step that ran it. */
@@ -138,8 +184,8 @@ public final class Pipeline {
     ctx.tables().replaceSlice(PipelineTables.DATA_QUALITY, checks, Map.of("run_date", runDate));
   }
 
-  private void writeRun(RunContext ctx, Instant started, Instant finished, String status, String error,
-      List<StepResult> results) {
+  private void writeRun(RunContext ctx, Instant started, Instant finished, Instant published, String status,
+      String error, List<StepResult> results, Map<String, Long> versions) {
     Map<String, Long> input = new TreeMap<>();
     Map<String, Long> quarantined = new TreeMap<>();
     Map<String, Long> output = new TreeMap<>();
@@ -153,10 +199,10 @@ public final class Pipeline {
         }
       }
     }
-    Map<String, Long> versions = finished == null ? Map.of() : tableVersions(ctx);
     Row row = RowFactory.create(ctx.runId(), Date.valueOf(ctx.runDate()), ctx.mode().label(), Timestamp.from(started),
-        finished == null ? null : Timestamp.from(finished), status, error, scalaMap(input), scalaMap(quarantined),
-        scalaMap(output), scalaMap(versions), ctx.config().configSha256(), appVersion);
+        finished == null ? null : Timestamp.from(finished), published == null ? null : Timestamp.from(published),
+        status, error, scalaMap(input), scalaMap(quarantined), scalaMap(output), scalaMap(versions),
+        ctx.config().configSha256(), appVersion);
     Dataset<Row> runs = ctx.spark().createDataFrame(List.of(row), PipelineTables.PIPELINE_RUNS.schema());
     ctx.tables().upsert(PipelineTables.PIPELINE_RUNS, runs, "true");
   }

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -112,6 +113,37 @@ public final class RunHistory {
         .limit(1)
         .collectAsList();
     return rows.stream().findFirst().filter(r -> !r.isNullAt(0)).map(r -> r.getLong(0));
+  }
+
+  /**
+   * Completes the publishing of a run killed inside its publish step: its row is still at
+   * {@code running} but holds the versions it was publishing (written only once every check
+   * passed). Called by the holder of the run lock before anything else, so no table moved since.
+   * Returns the run ids completed.
+   */
+  public static List<String> completeInterruptedPublish(TableStore tables, JobConfig config) {
+    if (!tables.exists(PipelineTables.PIPELINE_RUNS.name())) {
+      return List.of();
+    }
+    List<Row> interrupted = tables.read(PipelineTables.PIPELINE_RUNS.name())
+        .filter(col("status").equalTo("running").and(col("mode").notEqual(RunMode.MAINTENANCE.label()))
+            .and(functions.size(col("table_versions")).gt(0)))
+        .orderBy(col("started_at"), col("run_id"))
+        .select("run_id", "table_versions")
+        .collectAsList();
+    List<String> completed = new ArrayList<>();
+    for (Row row : interrupted) {
+      String runId = row.getString(0);
+      LOG.warn("run {} was killed while publishing; completing its publishing first", runId);
+      Publisher.publish(tables.spark(), config, tables, runId, row.<String, Long>getJavaMap(1));
+      DeltaTable.forPath(tables.spark(), tables.location(PipelineTables.PIPELINE_RUNS.name())).update(
+          col("run_id").equalTo(runId), Map.of(
+              "status", lit("succeeded"),
+              "finished_at", current_timestamp(),
+              "published_at", current_timestamp()));
+      completed.add(runId);
+    }
+    return completed;
   }
 
   /**

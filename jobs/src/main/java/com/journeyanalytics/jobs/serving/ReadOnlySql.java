@@ -3,13 +3,18 @@ package com.journeyanalytics.jobs.serving;
 import java.util.Set;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.analysis.AnalysisContext$;
 import org.apache.spark.sql.catalyst.analysis.UnresolvedRelation;
 import org.apache.spark.sql.catalyst.catalog.HiveTableRelation;
 import org.apache.spark.sql.catalyst.expressions.CallMethodViaReflection;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.plans.logical.Command;
+import org.apache.spark.sql.catalyst.parser.ParseException;
+import org.apache.spark.sql.catalyst.parser.ParserInterface;
 import org.apache.spark.sql.catalyst.plans.logical.DescribeColumn;
+import org.apache.spark.sql.catalyst.plans.logical.InsertIntoStatement;
 import org.apache.spark.sql.catalyst.plans.logical.DescribeFunction;
 import org.apache.spark.sql.catalyst.plans.logical.DescribeNamespace;
 import org.apache.spark.sql.catalyst.plans.logical.DescribeRelation;
@@ -56,6 +61,8 @@ import org.apache.spark.sql.execution.datasources.DataSource$;
 import org.apache.spark.sql.execution.datasources.HadoopFsRelation;
 import org.apache.spark.sql.execution.datasources.LogicalRelation;
 import org.apache.spark.sql.execution.datasources.v2.DataSourceV2Relation;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
 import scala.Function1;
 import scala.collection.JavaConverters;
 import scala.runtime.BoxedUnit;
@@ -106,6 +113,66 @@ public final class ReadOnlySql {
     };
     extensions.injectCheckRule(session -> rule);
     extensions.injectResolutionRule(session -> new RefuseFileRelations(session));
+    extensions.injectParser((session, delegate) -> new RefusingParser(delegate));
+  }
+
+  /**
+   * Judges a statement as soon as it is parsed, before the analyzer: a write to a view (every
+   * relation of the journey database is one) would otherwise fail in the analyzer with Spark's
+   * own message ("not allowed on a view", a Delta time-travel error) instead of this endpoint's.
+   * The check rule judges the analyzed plan as well, for what only resolution reveals.
+   */
+  private static final class RefusingParser implements ParserInterface {
+    private final ParserInterface delegate;
+
+    RefusingParser(ParserInterface delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public LogicalPlan parsePlan(String sqlText) throws ParseException {
+      LogicalPlan plan = delegate.parsePlan(sqlText);
+      if (plan instanceof InsertIntoStatement) {
+        throw new RefusedStatementException("INSERT (statements that change data are not allowed)");
+      }
+      check(plan);
+      return plan;
+    }
+
+    @Override
+    public LogicalPlan parseQuery(String sqlText) throws ParseException {
+      return delegate.parseQuery(sqlText);
+    }
+
+    @Override
+    public Expression parseExpression(String sqlText) throws ParseException {
+      return delegate.parseExpression(sqlText);
+    }
+
+    @Override
+    public TableIdentifier parseTableIdentifier(String sqlText) throws ParseException {
+      return delegate.parseTableIdentifier(sqlText);
+    }
+
+    @Override
+    public FunctionIdentifier parseFunctionIdentifier(String sqlText) throws ParseException {
+      return delegate.parseFunctionIdentifier(sqlText);
+    }
+
+    @Override
+    public scala.collection.Seq<String> parseMultipartIdentifier(String sqlText) throws ParseException {
+      return delegate.parseMultipartIdentifier(sqlText);
+    }
+
+    @Override
+    public StructType parseTableSchema(String sqlText) throws ParseException {
+      return delegate.parseTableSchema(sqlText);
+    }
+
+    @Override
+    public DataType parseDataType(String sqlText) throws ParseException {
+      return delegate.parseDataType(sqlText);
+    }
   }
 
   /**

@@ -53,7 +53,7 @@ class NightlyRunTest {
   void aLinkOnDayTwoBackStitchesTheVisitorsEarlierTouchpointsToTheAccount(@TempDir Path exportsDir, @TempDir Path warehouse) {
     ExportFixture exports = new ExportFixture(exportsDir);
     String database = SparkTestSession.uniqueDatabase("e2e");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     MiniWorld.writeDay1(exports, spark);
     MiniWorld.writeDay2(exports, spark);
 
@@ -103,7 +103,7 @@ class NightlyRunTest {
   void runningTheSameDayTwiceChangesNoRowOfAnyTableButPipelineRuns(@TempDir Path exportsDir, @TempDir Path warehouse) {
     ExportFixture exports = new ExportFixture(exportsDir);
     String database = SparkTestSession.uniqueDatabase("e2e");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
     MiniWorld.writeDay1(exports, spark);
     MiniWorld.writeDay2(exports, spark);

@@ -28,7 +28,7 @@ class DeadRunTest {
   void aKilledRunBlocksNothingAndItsRowBecomesAborted(@TempDir Path exportsDir, @TempDir Path warehouse,
       @TempDir Path derby) throws Exception {
     String database = SparkTestSession.uniqueDatabase("dead");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     MiniWorld.writeDay1(new ExportFixture(exportsDir), spark);
     MiniWorld.writeDay2(new ExportFixture(exportsDir), spark);
     Path conf = JobRuns.conf(exportsDir, database);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,20 +31,32 @@ class DriverKillTest {
 
   private final SparkSession spark = SparkTestSession.get();
 
+  /** MiniWorld day 1, shared by both tests (read only). */
+  @TempDir static Path exportsDir;
+  @TempDir static Path reference;
+  /** What an uninterrupted run of day 1 publishes: its database and its tables' rows. */
+  private static String referenceDatabase;
+  private static Map<String, List<String>> uninterrupted;
+
+  @BeforeAll
+  static void runUninterrupted() {
+    SparkSession spark = SparkTestSession.get();
+    MiniWorld.writeDay1(new ExportFixture(exportsDir), spark);
+    referenceDatabase = SparkTestSession.uniqueDatabase("uninterrupted");
+    assertThat(JobRuns.run(exportsDir.toString(), reference.toString(), JobRuns.conf(reference, referenceDatabase),
+        "--run-date", MiniWorld.DAY1).status()).isZero();
+    uninterrupted = JobRuns.contentsIgnoringRunId(
+        new TableStore(spark, reference.toString(), referenceDatabase + "_store"),
+        new TableStore(spark, reference.toString(), referenceDatabase + "_staging"));
+  }
+
   @Test
   void aDriverKilledMidRunLeavesEveryTableReadableAndTheRerunEqualsAnUninterruptedRun(
-      @TempDir Path exportsDir, @TempDir Path warehouse, @TempDir Path reference, @TempDir Path derby) throws Exception {
+      @TempDir Path warehouse, @TempDir Path derby) throws Exception {
     String database = SparkTestSession.uniqueDatabase("killed");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
-    MiniWorld.writeDay1(new ExportFixture(exportsDir), spark);
-    Path conf = JobRuns.conf(exportsDir, database);
-    String referenceDatabase = SparkTestSession.uniqueDatabase("uninterrupted");
-    assertThat(JobRuns.run(exportsDir.toString(), reference.toString(), JobRuns.conf(exportsDir, referenceDatabase),
-        "--run-date", MiniWorld.DAY1).status()).isZero();
-    Map<String, List<String>> uninterrupted = JobRuns.contentsIgnoringRunId(
-        new TableStore(spark, reference.toString(), referenceDatabase),
-        new TableStore(spark, reference.toString(), referenceDatabase + "_staging"));
+    Path conf = JobRuns.conf(derby, database);
 
     Process child = JobRuns.startChild(exportsDir, warehouse, conf, derby.resolve("metastore"), MiniWorld.DAY1);
     Path touchpoints = Paths.get(java.net.URI.create(tables.location("touchpoints")));
@@ -76,5 +89,46 @@ class DriverKillTest {
     assertThat(runs.get(1).getString(0)).isEqualTo("succeeded");
 
     assertThat(JobRuns.contentsIgnoringRunId(tables, staging)).isEqualTo(uninterrupted);
+  }
+
+  /**
+   * The JVM halts (as under SIGKILL: no finally, no shutdown hook) after the second view of the
+   * publish step. The next run completes that publishing before anything else: the killed run
+   * becomes succeeded, and every view of the journey database reads what an uninterrupted night
+   * publishes.
+   */
+  @Test
+  void aRunKilledInsideItsPublishStepIsPublishedByTheNextRun(@TempDir Path warehouse, @TempDir Path derby)
+      throws Exception {
+    String database = SparkTestSession.uniqueDatabase("halted");
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
+    Path conf = JobRuns.conf(derby, database);
+
+    Process child = JobRuns.startChild(exportsDir, warehouse, conf, derby.resolve("metastore"), MiniWorld.DAY1,
+        "-Djourney.fault.halt-at=publish:2");
+    assertThat(child.waitFor(10, TimeUnit.MINUTES)).isTrue();
+    assertThat(child.exitValue()).as(Files.readString(derby.resolve("child.log"))).isEqualTo(137);
+    Row killed = tables.read("pipeline_runs").select("run_id", "status", "table_versions").first();
+    assertThat(killed.getString(1)).isEqualTo("running");
+    assertThat(killed.<String, Long>getJavaMap(2)).containsKeys("touchpoints", "kpis", "quarantine");
+
+    JobRuns.Result next = JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY1);
+
+    assertThat(next.status()).as(next.err()).isZero();
+    Row completed = tables.read("pipeline_runs").where("run_id = '" + killed.getString(0) + "'")
+        .select("status", "published_at").first();
+    assertThat(completed.getString(0)).isEqualTo("succeeded");
+    assertThat(completed.isNullAt(1)).as("published_at").isFalse();
+    List<String> views = spark.sql("SHOW VIEWS IN " + referenceDatabase).where("NOT isTemporary").collectAsList()
+        .stream().map(r -> r.getString(r.fieldIndex("viewName"))).filter(v -> !v.equals("pipeline_runs")).sorted().toList();
+    assertThat(views).contains("touchpoints", "kpis", "customer_journeys", "v_kpi_monthly");
+    for (String view : views) {
+      assertThat(JobRuns.jsonLines(dropRunId(spark.table(database + "." + view))))
+          .as(view).isEqualTo(JobRuns.jsonLines(dropRunId(spark.table(referenceDatabase + "." + view))));
+    }
+  }
+
+  private static org.apache.spark.sql.Dataset<Row> dropRunId(org.apache.spark.sql.Dataset<Row> rows) {
+    return rows.drop(TableStore.RUN_ID);
   }
 }

@@ -51,7 +51,7 @@ class FailureSafetyTest {
   void aMissingRequiredExportFailsTheRunWithExitOneRecordsTheErrorAndLeavesTheTablesAsTheyWere(
       @TempDir Path exportsDir, @TempDir Path warehouse) throws Exception {
     String database = SparkTestSession.uniqueDatabase("safe");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
     ExportFixture exports = new ExportFixture(exportsDir);
     Path conf = JobRuns.conf(exportsDir, database);
@@ -82,7 +82,7 @@ class FailureSafetyTest {
   void anEmptyExportKeepsTheRowsOfEarlierDaysInTheSilverTableAndTheTouchpoints(
       @TempDir Path exportsDir, @TempDir Path warehouse) {
     String database = SparkTestSession.uniqueDatabase("safe");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
     ExportFixture exports = new ExportFixture(exportsDir);
     Path conf = JobRuns.conf(exportsDir, database);

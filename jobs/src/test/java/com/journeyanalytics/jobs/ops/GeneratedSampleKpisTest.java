@@ -55,7 +55,7 @@ class GeneratedSampleKpisTest {
         "--mode", "full_refresh", "--run-date", "2026-11-20");
     assertThat(run.status()).as(run.err()).isZero();
 
-    new TableStore(SPARK, warehouse, database).read("kpis")
+    new TableStore(SPARK, warehouse, database + "_store").read("kpis")
         .where("period_grain = 'month' AND dimension = 'all'")
         .selectExpr("kpi", "CAST(period_start AS STRING) AS month", "CAST(value AS DOUBLE) AS value",
             "CAST(numerator AS DOUBLE) AS numerator", "CAST(denominator AS DOUBLE) AS denominator")

@@ -64,7 +64,7 @@ class GeneratedSampleRunTest {
     warehouse = dir.resolve("warehouse").toString();
     sample = SampleDataGenerator.generate(new Options(exports, 40, 4, LocalDate.of(2026, 11, 20), 7, 0.005), null);
     String database = SparkTestSession.uniqueDatabase("sample");
-    tables = new TableStore(SPARK, warehouse, database);
+    tables = new TableStore(SPARK, warehouse, database + "_store");
     staging = new TableStore(SPARK, warehouse, database + "_staging");
     conf = JobRuns.conf(dir, database);
 

@@ -23,6 +23,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
 
 /** Runs JourneyJob in-process (the shared test session) and compares table contents. */
 final class JobRuns {
@@ -70,22 +71,44 @@ final class JobRuns {
     return all;
   }
 
+  /**
+   * Every relation BI clients read in {@code database} (the pinned views and the BI views; the
+   * run log left out, it is not pinned), every column, as sorted JSON lines.
+   */
+  static Map<String, List<String>> published(SparkSession spark, String database) {
+    Map<String, List<String>> all = new TreeMap<>();
+    for (Row view : spark.sql("SHOW VIEWS IN `" + database + "`").where("NOT isTemporary").collectAsList()) {
+      String name = view.getString(view.fieldIndex("viewName"));
+      if (!name.equals("pipeline_runs") && !name.equals("data_quality")) {
+        all.put(name, jsonLines(spark.table("`" + database + "`.`" + name + "`")));
+      }
+    }
+    return all;
+  }
+
   static List<String> jsonLines(Dataset<Row> rows) {
     return rows.select(to_json(struct(col("*"))).as("j")).collectAsList().stream()
         .map(r -> r.getString(0)).sorted().collect(Collectors.toList());
   }
 
-  /** JourneyJob in a child JVM: the test classpath, local[1], its own Derby metastore, no UI. */
-  static Process startChild(Path exports, Path warehouse, Path conf, Path derby, String runDate) throws Exception {
+  /**
+   * JourneyJob in a child JVM: the test classpath, local[1], its own Derby metastore, no UI;
+   * {@code jvmFlags} such as {@code -Djourney.fault.halt-at=publish:2}.
+   */
+  static Process startChild(Path exports, Path warehouse, Path conf, Path derby, String runDate, String... jvmFlags)
+      throws Exception {
     List<String> command = new ArrayList<>();
     command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     command.add("-Xmx1g");
+    command.addAll(Arrays.asList(jvmFlags));
     command.addAll(ChildJvm.JAVA_OPENS);
     command.addAll(Arrays.asList("-Dderby.stream.error.file=" + derby.resolveSibling("derby.log"),
         "-cp", System.getProperty("java.class.path"), JourneyJob.class.getName(),
         "--exports", exports.toString(), "--warehouse", warehouse.toString(), "--conf", conf.toString(),
         "--run-date", runDate,
         "--spark-conf", "spark.sql.shuffle.partitions=1", "--spark-conf", "spark.default.parallelism=1",
+        // Interpreted queries, as in the test session: compiling code for each plan costs more than tiny data.
+        "--spark-conf", "spark.sql.codegen.wholeStage=false", "--spark-conf", "spark.sql.codegen.factoryMode=NO_CODEGEN",
         "--spark-conf", "spark.ui.enabled=false", "--spark-conf", "spark.driver.host=127.0.0.1",
         "--spark-conf", "spark.driver.bindAddress=127.0.0.1"));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)

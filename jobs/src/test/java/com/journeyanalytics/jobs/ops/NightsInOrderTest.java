@@ -32,7 +32,7 @@ class NightsInOrderTest {
     MiniWorld.writeDay2(exports, spark);
     writeDay3(exportsDir, exports);
     String database = SparkTestSession.uniqueDatabase("order");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     Path conf = JobRuns.conf(exportsDir, database);
 
     assertThat(run(exportsDir, warehouse, conf, MiniWorld.DAY1).status()).isZero();

@@ -56,11 +56,11 @@ class PrivacyRunTest {
     // The nightly runs of both days in one JVM. Day 2 holds the tickets file without a header
     // line: its run fails, naming the file's first row.
     assertThat(runChildJob(exportsDir, warehouse, conf, work, log)).as(Files.readString(log)).isEqualTo(1);
-    assertThat(rows(warehouse, database, "pipeline_runs", "true", "status")).containsExactlyInAnyOrder("succeeded", "failed");
+    assertThat(rows(warehouse, database + "_store", "pipeline_runs", "true", "status")).containsExactlyInAnyOrder("succeeded", "failed");
 
     Map<String, List<String>> tables = everyTableAsJson(warehouse, database);
-    assertThat(tables).containsKeys(database + ".touchpoints", database + ".pipeline_runs", database + ".data_quality",
-        database + ".quarantine", database + "_staging.silver_contacts", database + "_staging.silver_surveys");
+    assertThat(tables).containsKeys(database + "_store.touchpoints", database + "_store.pipeline_runs", database + "_store.data_quality",
+        database + "_store.quarantine", database + "_staging.silver_contacts", database + "_staging.silver_surveys");
     tables.forEach((table, rows) -> assertThat(rows).as(table).noneMatch(PrivacyRunTest::holdsAnAddress));
 
     String ann = hmac("ann@a1.com");
@@ -72,19 +72,19 @@ class PrivacyRunTest {
         .containsExactly(ann, ann);
     assertThat(rows(warehouse, database + "_staging", "silver_contacts", "contact_id = 'c3'", "email_sha256"))
         .containsExactly(jose);
-    assertThat(rows(warehouse, database, "touchpoints", "source_record_id = 't5'",
+    assertThat(rows(warehouse, database + "_store", "touchpoints", "source_record_id = 't5'",
         "features['landing_page']", "features['utm_campaign']", "email_sha256"))
         .containsExactly("/signup?email=email:" + ann + "&ref=email:" + jose, "spring/email:" + ann, ivan);
     assertThat(rows(warehouse, database + "_staging", "silver_surveys", "response_id = 's2'", "comment"))
         .containsExactly("reach me at email:" + ivan + " or email:" + ann);
-    assertThat(rows(warehouse, database, "quarantine", "raw_record LIKE '%t6%'", "raw_record"))
+    assertThat(rows(warehouse, database + "_store", "quarantine", "raw_record LIKE '%t6%'", "raw_record"))
         .containsExactly("{\"touch_id\":\"t6\",\"email\":\"email:" + hmac("mal@formed.com") + "\",\"channel\":\"email\"");
-    assertThat(rows(warehouse, database, "quarantine", "raw_record LIKE '%t7%'", "reason"))
+    assertThat(rows(warehouse, database + "_store", "quarantine", "raw_record LIKE '%t7%'", "reason"))
         .singleElement().asString().startsWith("malformed email in email");
     // The header-less file's first row, masked, in the run's error, its check and the log.
-    assertThat(rows(warehouse, database, "pipeline_runs", "status = 'failed'", "error"))
+    assertThat(rows(warehouse, database + "_store", "pipeline_runs", "status = 'failed'", "error"))
         .singleElement().asString().contains("is missing required column 'ticket_id'").contains("email:" + bob);
-    assertThat(rows(warehouse, database, "data_quality", "check_name = 'required_columns'", "message"))
+    assertThat(rows(warehouse, database + "_store", "data_quality", "check_name = 'required_columns'", "message"))
         .singleElement().asString().contains("email:" + bob);
     String logText = Files.readString(log, StandardCharsets.UTF_8);
     assertThat(logText).contains("email:" + bob);
@@ -157,7 +157,7 @@ class PrivacyRunTest {
   /** Every row of every Delta table of both databases, read by path (the child's metastore is its own), as JSON. */
   private Map<String, List<String>> everyTableAsJson(Path warehouse, String database) throws Exception {
     Map<String, List<String>> all = new TreeMap<>();
-    for (String db : List.of(database, database + "_staging")) {
+    for (String db : List.of(database + "_store", database + "_staging")) {
       try (Stream<Path> tables = Files.list(warehouse.resolve(db + ".db"))) {
         for (Path table : tables.filter(t -> Files.isDirectory(t.resolve("_delta_log"))).toList()) {
           all.put(db + "." + table.getFileName(), JobRuns.jsonLines(spark.read().format("delta").load(table.toString())));

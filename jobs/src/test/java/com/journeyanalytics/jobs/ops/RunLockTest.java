@@ -35,7 +35,7 @@ class RunLockTest {
       throws Exception {
     SparkSession spark = SparkTestSession.get();
     String database = SparkTestSession.uniqueDatabase("lock");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
 
     try (RunLock held = RunLock.acquire(localHadoop, tables.warehouse(), "nightly-still-running", MINUTE, TEN_MINUTES)) {
       JobRuns.Result second = JobRuns.run(exports.toString(), warehouse.toString(), JobRuns.conf(exports, database),

@@ -46,11 +46,11 @@ class S3RunTest {
     JobRuns.Result result = JobRuns.run(args.toArray(new String[0]));
 
     assertThat(result.status()).as(result.err()).isZero();
-    String touchpoints = "s3a://" + BUCKET + "/warehouse/" + database + ".db/touchpoints";
+    String touchpoints = "s3a://" + BUCKET + "/warehouse/" + database + "_store.db/touchpoints";
     List<String> keys = spark.read().format("delta").load(touchpoints).select("customer_key").distinct()
         .collectAsList().stream().map(r -> r.getString(0)).sorted().toList();
     assertThat(keys).containsExactly("a1", "a2", "anon:v1", "email:" + Hashing.sha256Hex("carol@prospect.com"));
-    assertThat(s3proxy.client().doesObjectExist(BUCKET, "warehouse/" + database + ".db/touchpoints/_delta_log/00000000000000000000.json"))
+    assertThat(s3proxy.client().doesObjectExist(BUCKET, "warehouse/" + database + "_store.db/touchpoints/_delta_log/00000000000000000000.json"))
         .isTrue();
   }
 

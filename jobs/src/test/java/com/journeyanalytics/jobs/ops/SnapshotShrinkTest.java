@@ -52,7 +52,7 @@ class SnapshotShrinkTest {
   void aSnapshotShrunkFromFourAccountsToOneFailsTheRunAndLosesNoAccountNorTouchpoint(
       @TempDir Path exportsDir, @TempDir Path warehouse) throws IOException {
     String database = SparkTestSession.uniqueDatabase("shrink");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database);
+    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
     TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
     ExportFixture exports = new ExportFixture(exportsDir);
     Path conf = JobRuns.conf(exportsDir, database);
@@ -62,6 +62,7 @@ class SnapshotShrinkTest {
     assertThat(JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY1).status())
         .isZero();
     Map<String, List<String>> before = history(tables, staging);
+    Map<String, List<String>> publishedBefore = JobRuns.published(spark, database);
     List<String> touchpointsBefore = JobRuns.jsonLines(tables.read("touchpoints"));
     List<String> silverAccountsBefore = JobRuns.jsonLines(staging.read("silver_accounts"));
     // Day 2: the accounts export was cut short and holds only a1; the incremental exports are empty and the other
@@ -100,6 +101,9 @@ class SnapshotShrinkTest {
             "{\"account_id\":\"a3\",\"activity\":\"became_customer\"}",
             "{\"account_id\":\"a4\",\"activity\":\"account_created\"}");
     assertThat(history(tables, staging)).isEqualTo(before);
+    // Readers see day 1 exactly as before, run ids included.
+    assertThat(publishedBefore).containsKeys("touchpoints", "kpis", "v_kpi_monthly");
+    assertThat(JobRuns.published(spark, database)).isEqualTo(publishedBefore);
 
     // The export is fixed (the four accounts again) and the day rerun: it succeeds and compares against the kept snapshot.
     exports.write("crm/accounts", MiniWorld.DAY2, "accounts.csv", FOUR_ACCOUNTS);

@@ -103,6 +103,38 @@ class SqlServerTest {
         .map(r -> r.getString(1)).sorted().toList();
   }
 
+  /**
+   * JDBC navigators (DBeaver, DataGrip) and dashboard tools browse with getTables / getColumns:
+   * every relation of the journey database is a view, and shows its columns with their comments.
+   */
+  @Test
+  void jdbcMetadataListsEveryRelationWithItsColumnsAndTheirComments() throws SQLException {
+    try (Connection connection = connect()) {
+      DatabaseMetaData metadata = connection.getMetaData();
+      List<String> relations = new ArrayList<>();
+      try (ResultSet tables = metadata.getTables(null, database, "%", null)) {
+        while (tables.next()) {
+          relations.add(tables.getString("TABLE_NAME"));
+        }
+      }
+      assertThat(relations).contains("touchpoints", "kpis", "pipeline_runs", "v_kpi_monthly");
+      for (String relation : relations) {
+        List<String> remarks = new ArrayList<>();
+        try (ResultSet columns = metadata.getColumns(null, database, relation, "%")) {
+          while (columns.next()) {
+            remarks.add(columns.getString("REMARKS"));
+          }
+        }
+        assertThat(remarks).as(relation + " columns").isNotEmpty().allMatch(r -> r != null && !r.isBlank());
+      }
+      try (ResultSet columns = metadata.getColumns(null, database, "touchpoints", "customer_key")) {
+        assertThat(columns.next()).isTrue();
+        assertThat(columns.getString("REMARKS"))
+            .isEqualTo("Journey subject: account_id, email:<sha256> for a prospect, anon:<id> for an anonymous visitor");
+      }
+    }
+  }
+
   @Test
   void theEndpointNamesItsJdbcUrlWithTheDatabase() {
     assertThat(server.jdbcUrl()).isEqualTo("jdbc:hive2://127.0.0.1:" + port + "/" + database);
@@ -162,7 +194,7 @@ class SqlServerTest {
   void filesAreNotReadByPathWhateverTheFormat() throws IOException {
     Path export = scratch.resolve("contacts.csv");
     Files.writeString(export, "contact_id,email\nc1,ann@a1.com\n");
-    String location = SPARK.sql("DESCRIBE DETAIL " + database + ".touchpoints").first().getAs("location");
+    String location = SPARK.sql("DESCRIBE DETAIL " + database + "_store.touchpoints").first().getAs("location");
     for (String sql : List.of(
         "SELECT * FROM text.`" + export + "`",
         "SELECT * FROM csv.`" + export + "`",
@@ -176,8 +208,8 @@ class SqlServerTest {
 
   @Test
   void everyViewIsReadInFullOverJdbc() throws SQLException {
-    assertThat(relations()).containsAll(BiViewsStep.VIEWS);
-    for (String view : BiViewsStep.VIEWS) {
+    assertThat(relations()).containsAll(BiViews.VIEWS);
+    for (String view : BiViews.VIEWS) {
       long expected = SPARK.table(database + "." + view).count();
       assertThat(query("SELECT * FROM " + view)).as(view).hasSize((int) expected);
     }

@@ -1,8 +1,5 @@
 package com.journeyanalytics.jobs.serving;
 
-import com.journeyanalytics.jobs.pipeline.RunContext;
-import com.journeyanalytics.jobs.pipeline.Step;
-import com.journeyanalytics.jobs.pipeline.StepResult;
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -16,17 +13,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates or replaces the BI views of the journey database (sql/views/*.sql) on every run, so a
- * change to a view's SQL reaches dashboards with the next run. A view whose source table has not
- * been written yet is skipped with a warning.
+ * Creates or replaces the BI views of the journey database (sql/views/*.sql) each time a run
+ * publishes, so a change to a view's SQL reaches dashboards with the next night. They read the
+ * journey database's pinned table views, so they always show the published run. A view whose
+ * source relation does not exist yet is skipped with a warning.
  *
  * <p>A view's definition cannot take bound parameters, so the files carry three placeholders
  * filled in from the configuration: {@code ${database}} (a validated identifier, back-quoted),
  * {@code ${churn_stage}} (a string literal) and {@code ${stage_order}} (an array literal).
  */
-public final class BiViewsStep implements Step {
+public final class BiViews {
 
-  private static final Logger LOG = LoggerFactory.getLogger(BiViewsStep.class);
+  private static final Logger LOG = LoggerFactory.getLogger(BiViews.class);
 
   /** The views, in creation order; each is sql/views/&lt;name&gt;.sql. */
   public static final List<String> VIEWS = List.of(
@@ -39,19 +37,7 @@ public final class BiViewsStep implements Step {
 
   private static final Pattern SOURCE = Pattern.compile("\\$\\{database}\\.([A-Za-z_][A-Za-z0-9_]*)");
 
-  @Override
-  public String name() {
-    return "bi_views";
-  }
-
-  @Override
-  public StepResult run(RunContext ctx) {
-    ctx.tables().ensureDatabase();
-    List<String> created = createViews(ctx.spark(), ctx.config().database(), ctx.config().stages().churnStage(),
-        ctx.config().stages().order());
-    LOG.info("BI views created or replaced: {}", created);
-    return StepResult.of(List.of(), List.of());
-  }
+  private BiViews() {}
 
   /** Creates or replaces every view whose sources exist in {@code database}; returns the views created. */
   public static List<String> createViews(SparkSession spark, String database, String churnStage, List<String> stageOrder) {
@@ -85,7 +71,7 @@ public final class BiViewsStep implements Step {
     if (!database.matches("[A-Za-z_][A-Za-z0-9_]*")) {
       throw new IllegalArgumentException("not a database name: " + database);
     }
-    String order = stageOrder.stream().map(BiViewsStep::literal).collect(Collectors.joining(", ", "array(", ")"));
+    String order = stageOrder.stream().map(BiViews::literal).collect(Collectors.joining(", ", "array(", ")"));
     return template
         .replace("${database}", "`" + database + "`")
         .replace("${churn_stage}", literal(churnStage))

@@ -8,10 +8,12 @@ import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.TestRuns;
 import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.Publisher;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -20,7 +22,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class BiViewsStepTest {
+class BiViewsTest {
 
   private final SparkSession spark = SparkTestSession.get();
   private RunContext ctx;
@@ -49,7 +51,7 @@ class BiViewsStepTest {
   void latestKpiMonthComesWithThePreviousMonthAndTheChange() {
     ServingFixture.writeKpis(ctx.tables());
 
-    new BiViewsStep().run(ctx);
+    publish();
 
     // churn_rate 4 -> 5: +1, 1 / 4 x 100 = +25%; new_customers 8 -> 12: +4, 4 / 8 x 100 = +50%;
     // SMB new_customers has no October row; SMB churned_customers 0 -> 2: +2, relative undefined.
@@ -67,7 +69,7 @@ class BiViewsStepTest {
   void monthlyKpiSeriesLeavesOutDayGrainRows() {
     ServingFixture.writeKpis(ctx.tables());
 
-    new BiViewsStep().run(ctx);
+    publish();
 
     assertThatDataFrame(view("v_kpi_monthly").where("kpi = 'new_customers' AND dimension = 'all'"))
         .containsExactlyRowsInAnyOrder(List.of("month", "value"), List.of(
@@ -78,7 +80,7 @@ class BiViewsStepTest {
   void funnelShowsTheLatestOverallSnapshotWithoutTheChurnStage() {
     ServingFixture.writeStageMetrics(ctx.tables());
 
-    new BiViewsStep().run(ctx);
+    publish();
 
     // conversion_from_first_rate = reached / 10 (awareness) x 100.
     assertThatDataFrame(view("v_stage_funnel")).containsExactlyRowsInAnyOrder(
@@ -94,7 +96,7 @@ class BiViewsStepTest {
   void sankeyLinksMarkTheReactivationLoopAsNotForward() {
     ServingFixture.writeStageTransitions(ctx.tables());
 
-    new BiViewsStep().run(ctx);
+    publish();
 
     assertThatDataFrame(view("v_stage_sankey")).containsExactlyRowsInAnyOrder(
         List.of("snapshot_date", "source", "target", "value", "is_forward"),
@@ -109,7 +111,7 @@ class BiViewsStepTest {
   void retentionHeatmapLabelsCohortsByMonth() {
     ServingFixture.writeRetentionCohorts(ctx.tables());
 
-    new BiViewsStep().run(ctx);
+    publish();
 
     assertThatDataFrame(view("v_retention_heatmap")).containsExactlyRowsInAnyOrder(
         List.of("cohort", "months_since", "cohort_size", "retention_rate", "active_rate"),
@@ -123,7 +125,7 @@ class BiViewsStepTest {
   void attributionChannelRowsOfTheLatestSnapshotArePivotedToOneColumnPerModel() {
     ServingFixture.writeAttribution(ctx.tables());
 
-    new BiViewsStep().run(ctx);
+    publish();
 
     // The campaign row (cmp1) and the 2026-11-20 snapshot stay out; last_touch has no rows.
     assertThatDataFrame(view("v_attribution_by_model")).containsExactlyRowsInAnyOrder(
@@ -138,12 +140,12 @@ class BiViewsStepTest {
   void aViewWhoseSourceTableIsMissingIsSkippedAndCreatedOnALaterRun() {
     ServingFixture.writeKpis(ctx.tables());
 
-    new BiViewsStep().run(ctx);
+    publish();
 
     assertThat(viewNames()).containsExactlyInAnyOrder("v_kpi_latest_month", "v_kpi_monthly");
 
     ServingFixture.writeStageMetrics(ctx.tables());
-    new BiViewsStep().run(ctx);
+    publish();
 
     assertThat(viewNames()).containsExactlyInAnyOrder("v_kpi_latest_month", "v_kpi_monthly", "v_stage_funnel");
   }
@@ -152,10 +154,10 @@ class BiViewsStepTest {
   void everyViewAndEveryViewColumnHasAComment() throws Exception {
     writeAllSources();
 
-    new BiViewsStep().run(ctx);
+    publish();
 
-    assertThat(viewNames()).containsExactlyInAnyOrderElementsOf(BiViewsStep.VIEWS);
-    for (String view : BiViewsStep.VIEWS) {
+    assertThat(viewNames()).containsExactlyInAnyOrderElementsOf(BiViews.VIEWS);
+    for (String view : BiViews.VIEWS) {
       assertThat(spark.catalog().getTable(database, view).description()).as(view + " comment").isNotBlank();
       List<Row> columns = spark.sql("DESCRIBE TABLE " + database + "." + view).collectAsList();
       assertThat(columns).as(view + " columns").isNotEmpty();
@@ -165,9 +167,18 @@ class BiViewsStepTest {
     }
   }
 
-  /** SHOW VIEWS, not catalog().listTables(): the latter fails in Spark 3.5 once the session has a temp view. */
+  /** Publishes what the store holds, as a run does once its checks passed. */
+  private void publish() {
+    Map<String, Long> versions = new TreeMap<>();
+    for (String table : ctx.tables().tableNames()) {
+      versions.put(table, ctx.tables().version(table));
+    }
+    Publisher.publish(spark, ctx.config(), ctx.tables(), ctx.runId(), versions);
+  }
+
+  /** The BI views (not the tables' views); SHOW VIEWS, not catalog().listTables(): the latter fails in Spark 3.5 once the session has a temp view. */
   private List<String> viewNames() {
-    return spark.sql("SHOW VIEWS IN " + database).where("NOT isTemporary").collectAsList().stream()
+    return spark.sql("SHOW VIEWS IN " + database).where("NOT isTemporary AND viewName LIKE 'v\\_%'").collectAsList().stream()
         .map(r -> r.getString(r.fieldIndex("viewName"))).collect(Collectors.toList());
   }
 }
