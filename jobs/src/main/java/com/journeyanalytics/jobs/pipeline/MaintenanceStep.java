@@ -59,9 +59,10 @@ public final class MaintenanceStep implements Step {
               + "next published night allows it again", label, pin.version(), latest);
         } else {
           delta.vacuum(retentionHours);
-          if (pin != null && store.version(table) != pin.version()) {
+          long compacted = store.version(table);
+          if (pin != null && compacted != pin.version()) {
             // Compaction changed files, not rows: readers move to the compacted version at once.
-            Publisher.repin(ctx.spark(), ctx.config(), store, table, store.version(table), pin.runId());
+            Publisher.repin(ctx.spark(), ctx.config(), store, table, compacted, pin.runId());
           }
         }
         Size after = size(delta);

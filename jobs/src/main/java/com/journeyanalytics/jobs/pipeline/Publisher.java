@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
 import org.apache.spark.sql.catalyst.analysis.NoSuchDatabaseException;
@@ -36,7 +37,7 @@ public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
 
   /** Tables of the store whose views always show their latest version. */
-  public static final Set<String> RUN_LOG = Set.of(PipelineTables.PIPELINE_RUNS.name(), PipelineTables.DATA_QUALITY.name());
+  public static final List<String> RUN_LOG = List.of(PipelineTables.DATA_QUALITY.name(), PipelineTables.PIPELINE_RUNS.name());
 
   /** View property naming the run whose table version the view shows. */
   static final String RUN_PROPERTY = "journey.published_run_id";
@@ -55,7 +56,7 @@ public final class Publisher {
     ensureDatabase(spark, config, store);
     Map<String, Long> pinned = new TreeMap<>();
     versions.forEach((table, version) -> {
-      if (!table.contains(".") && !RUN_LOG.contains(table)) {
+      if (isPinned(table)) {
         pinned.put(table, version);
       }
     });
@@ -72,11 +73,19 @@ public final class Publisher {
   /** Creates the unpinned views of the run log tables that exist in the store. */
   public static void exposeRunLog(SparkSession spark, JobConfig config, TableStore store) {
     ensureDatabase(spark, config, store);
-    for (String table : new java.util.TreeSet<>(RUN_LOG)) {
+    for (String table : RUN_LOG) {
       if (store.exists(table)) {
         createView(spark, config.database(), store, table, Optional.empty(), null);
       }
     }
+  }
+
+  /**
+   * Whether a pipeline_runs.table_versions key names a table with a pinned view: not a staging
+   * table ({@code <db>.<table>}) nor the run log.
+   */
+  private static boolean isPinned(String key) {
+    return !key.contains(".") && !RUN_LOG.contains(key);
   }
 
   /** What a pinned view shows: a run's version of its table. */
@@ -109,8 +118,8 @@ public final class Publisher {
    */
   static void restore(SparkSession spark, JobConfig config, TableStore store, Map<String, Pin> before,
       Set<String> tables) {
-    for (String table : new java.util.TreeSet<>(tables)) {
-      if (table.contains(".") || RUN_LOG.contains(table)) {
+    for (String table : new TreeSet<>(tables)) {
+      if (!isPinned(table)) {
         continue;
       }
       Pin pin = before.get(table);
@@ -164,14 +173,15 @@ public final class Publisher {
     List<String> names = new ArrayList<>();
     for (StructField field : fields) {
       String comment = field.getComment().isDefined() ? field.getComment().get() : "";
-      columns.add(quote(field.name()) + " COMMENT " + literal(comment));
+      columns.add(quote(field.name()) + " COMMENT " + BiViews.literal(comment));
       names.add(quote(field.name()));
     }
     String comment = Optional.ofNullable(store.comment(table)).orElse("");
-    String properties = version.map(v -> " TBLPROPERTIES (" + literal(RUN_PROPERTY) + " = " + literal(runId) + ", "
-        + literal(VERSION_PROPERTY) + " = " + literal(String.valueOf(v)) + ")").orElse("");
+    String properties = version.map(v -> " TBLPROPERTIES (" + BiViews.literal(RUN_PROPERTY) + " = "
+        + BiViews.literal(runId) + ", " + BiViews.literal(VERSION_PROPERTY) + " = " + BiViews.literal(String.valueOf(v))
+        + ")").orElse("");
     spark.sql("CREATE OR REPLACE VIEW " + quote(database) + "." + quote(table) + " (" + String.join(", ", columns)
-        + ") COMMENT " + literal(comment) + properties + " AS SELECT " + String.join(", ", names) + " FROM "
+        + ") COMMENT " + BiViews.literal(comment) + properties + " AS SELECT " + String.join(", ", names) + " FROM "
         + quote(store.database()) + "." + quote(table) + version.map(v -> " VERSION AS OF " + v).orElse(""));
   }
 
@@ -185,10 +195,5 @@ public final class Publisher {
 
   private static String quote(String identifier) {
     return "`" + identifier.replace("`", "``") + "`";
-  }
-
-  /** A Spark SQL string literal; used for comments and properties the job itself writes. */
-  private static String literal(String value) {
-    return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }

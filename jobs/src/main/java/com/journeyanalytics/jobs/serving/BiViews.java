@@ -78,8 +78,8 @@ public final class BiViews {
         .replace("${stage_order}", order);
   }
 
-  /** A Spark SQL string literal: backslashes and quotes escaped. */
-  static String literal(String value) {
+  /** A Spark SQL string literal: backslashes and quotes escaped (for DDL, which binds no parameters). */
+  public static String literal(String value) {
     return "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 }
