@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.xxhash64;
 
+import com.journeyanalytics.common.FaultInjection;
 import com.journeyanalytics.common.schema.TableSpec;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
@@ -148,6 +149,10 @@ public final class TableStore {
    * content, ignoring run_id, is unchanged. Returns the number of rows the table now holds.
    */
   public WriteResult replace(TableSpec spec, Dataset<Row> rows) {
+    return written(replaceTable(spec, rows));
+  }
+
+  private WriteResult replaceTable(TableSpec spec, Dataset<Row> rows) {
     if (!exists(spec.name())) {
       // Nothing to compare with: write at once rather than materialize the rows for a fingerprint first.
       overwrite(spec, clusteredForWrite(spec, spec.conform(rows)));
@@ -186,6 +191,10 @@ public final class TableStore {
    * leaving every other slice as it was. Skipped when the slice's content is unchanged.
    */
   public WriteResult replaceSlice(TableSpec spec, Dataset<Row> rows, Map<String, Object> slice) {
+    return written(replaceSliceOf(spec, rows, slice));
+  }
+
+  private WriteResult replaceSliceOf(TableSpec spec, Dataset<Row> rows, Map<String, Object> slice) {
     Dataset<Row> conformed = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Fingerprint incoming = fingerprint(conformed);
@@ -222,7 +231,7 @@ public final class TableStore {
    * other than run_id differs, so merging the same rows again changes nothing.
    */
   public WriteResult upsert(TableSpec spec, Dataset<Row> rows, String newerCondition) {
-    return merge(spec, rows, newerCondition, false);
+    return written(merge(spec, rows, newerCondition, false));
   }
 
   /**
@@ -237,10 +246,16 @@ public final class TableStore {
     try {
       long count = source.count();
       WriteResult merged = merge(spec, source, "true", true);
-      return new WriteResult(merged.table(), count, merged.version(), merged.changed());
+      return written(new WriteResult(merged.table(), count, merged.version(), merged.changed()));
     } finally {
       source.unpersist();
     }
+  }
+
+  /** Every write of a step passes here: the kill tests' {@code write:<table>} point. */
+  private static WriteResult written(WriteResult result) {
+    FaultInjection.at("write:" + result.table());
+    return result;
   }
 
   private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition, boolean deleteMissing) {

@@ -1,5 +1,6 @@
 package com.journeyanalytics.jobs.pipeline;
 
+import com.journeyanalytics.common.FaultInjection;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.schema.PipelineTables;
@@ -63,7 +64,7 @@ public final class Publisher {
     int done = 0;
     for (Map.Entry<String, Long> entry : pinned.entrySet()) {
       createView(spark, config.database(), store, entry.getKey(), Optional.of(entry.getValue()), runId);
-      FaultInjection.haltIfAt("publish:" + (++done));
+      FaultInjection.at("publish:" + (++done));
     }
     List<String> biViews = BiViews.createViews(spark, config.database(), config.stages().churnStage(),
         config.stages().order());

@@ -1,6 +1,5 @@
 package com.journeyanalytics.jobs.e2e;
 
-import com.journeyanalytics.common.Hashing;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 import static org.apache.spark.sql.functions.col;
@@ -8,58 +7,41 @@ import static org.apache.spark.sql.functions.struct;
 import static org.apache.spark.sql.functions.to_json;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.journeyanalytics.common.Hashing;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
-import com.journeyanalytics.jobs.fixtures.ExportFixture;
+import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
-import java.nio.file.Path;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * MiniWorld's two nights as the scheduler runs them, on the shared warehouse the real job built
+ * (MiniWarehouse): day 1, then day 2, whose link back-stitches a visitor; and day 2 once more.
+ */
 class NightlyRunTest {
 
   private static final String CAROL = "email:" + Hashing.sha256Hex("carol@prospect.com");
 
   private final SparkSession spark = SparkTestSession.get();
-
-  private int runJob(Path exports, Path warehouse, String database, String... extra) {
-    List<String> args = new java.util.ArrayList<>(List.of("--exports", exports.toString(), "--warehouse", warehouse.toString(),
-        "--conf", conf(warehouse, database)));
-    args.addAll(List.of(extra));
-    return JourneyJob.run(args.toArray(new String[0]), Map.of(), new PrintStream(new ByteArrayOutputStream()));
-  }
-
-  private static String conf(Path warehouse, String database) {
-    try {
-      Path file = warehouse.resolveSibling(warehouse.getFileName() + "-" + database + ".conf");
-      java.nio.file.Files.writeString(file,
-          "journey { database = " + database + ", staging-database = " + database + "_staging, quality.min-rows = 1000 }\n");
-      return file.toString();
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
-    }
-  }
+  private final MiniWarehouse.Built mini = MiniWarehouse.get();
+  private final TableStore tables = new TableStore(spark, mini.warehouse().toString(), mini.database() + "_store");
+  private final TableStore staging = new TableStore(spark, mini.warehouse().toString(), mini.database() + "_staging");
 
   @Test
-  void aLinkOnDayTwoBackStitchesTheVisitorsEarlierTouchpointsToTheAccount(@TempDir Path exportsDir, @TempDir Path warehouse) {
-    ExportFixture exports = new ExportFixture(exportsDir);
-    String database = SparkTestSession.uniqueDatabase("e2e");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
-    MiniWorld.writeDay1(exports, spark);
-    MiniWorld.writeDay2(exports, spark);
-
-    assertThat(runJob(exportsDir, warehouse, database, "--run-date", MiniWorld.DAY1)).isZero();
-
-    assertThatDataFrame(tables.read("touchpoints"))
+  void aLinkOnDayTwoBackStitchesTheVisitorsEarlierTouchpointsToTheAccount() {
+    // Day 1's night, as the touchpoints version its pipeline_runs row recorded.
+    assertThatDataFrame(touchpointsPublishedBy(MiniWorld.DAY1))
         .containsExactlyRowsInAnyOrder(List.of("customer_key", "customer_kind", "activity", "source", "touch_seq", "stage"), List.of(
             row("a1", "account", "account_created", "crm", 1, "consideration"),
             row("a1", "account", "trial_started", "crm", 2, "evaluation"),
@@ -74,9 +56,8 @@ class NightlyRunTest {
             row("anon:v1", "anonymous", "web_visit", "marketing", 1, "awareness"),
             row(CAROL, "prospect", "email_open", "marketing", 1, "awareness")));
 
-    assertThat(runJob(exportsDir, warehouse, database, "--run-date", MiniWorld.DAY2)).isZero();
-
-    assertThatDataFrame(tables.read("touchpoints").where("customer_key <> 'a2'"))
+    // Day 2 links v1 to ann@a1.com: its day-1 web_visit and day-2 form_submit become a1's 9th and 10th.
+    assertThatDataFrame(spark.table(mini.database() + ".touchpoints").where("customer_key <> 'a2'"))
         .containsExactlyRowsInAnyOrder(List.of("customer_key", "activity", "touch_seq", "stage", "anonymous_id"), List.of(
             row("a1", "account_created", 1, "consideration", null),
             row("a1", "trial_started", 2, "evaluation", null),
@@ -100,26 +81,35 @@ class NightlyRunTest {
   }
 
   @Test
-  void runningTheSameDayTwiceChangesNoRowOfAnyTableButPipelineRuns(@TempDir Path exportsDir, @TempDir Path warehouse) {
-    ExportFixture exports = new ExportFixture(exportsDir);
-    String database = SparkTestSession.uniqueDatabase("e2e");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
-    TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
-    MiniWorld.writeDay1(exports, spark);
-    MiniWorld.writeDay2(exports, spark);
-    runJob(exportsDir, warehouse, database, "--run-date", MiniWorld.DAY1);
-    assertThat(runJob(exportsDir, warehouse, database, "--run-date", MiniWorld.DAY2)).isZero();
-    Map<String, List<String>> before = contents(tables, staging);
+  void runningTheSameDayTwiceChangesNoRowOfAnyTableButPipelineRuns() {
+    Map<String, List<String>> before = contents();
+    long runsBefore = tables.read("pipeline_runs").count();
 
-    assertThat(runJob(exportsDir, warehouse, database, "--run-date", MiniWorld.DAY2)).isZero();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = JourneyJob.run(new String[] {"--exports", mini.exports().toString(), "--warehouse",
+        mini.warehouse().toString(), "--conf", mini.conf().toString(), "--run-date", MiniWorld.DAY2},
+        Map.of(), new PrintStream(err, true, StandardCharsets.UTF_8));
 
-    assertThat(contents(tables, staging)).isEqualTo(before);
-    assertThat(before.keySet()).contains("touchpoints", "quarantine", "data_quality", "journey_staging:silver_touches".replace("journey", database));
-    assertThatDataFrame(tables.read("pipeline_runs")).hasRowCount(3);
+    assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+    assertThat(contents()).isEqualTo(before);
+    assertThat(before.keySet()).contains("touchpoints", "quarantine", "data_quality", mini.database() + "_staging:silver_touches");
+    // One more row, for this rerun: rerunning the last published date catches up no other day.
+    List<Row> runs = tables.read("pipeline_runs").orderBy("started_at").select("run_date", "status").collectAsList();
+    assertThat(runs).hasSize((int) runsBefore + 1);
+    assertThat(runs.get(runs.size() - 1).getDate(0).toString()).isEqualTo(MiniWorld.DAY2);
+    assertThat(runs.get(runs.size() - 1).getString(1)).isEqualTo("succeeded");
+  }
+
+  /** The touchpoints table at the version the night of {@code runDate} recorded in pipeline_runs.table_versions. */
+  private Dataset<Row> touchpointsPublishedBy(String runDate) {
+    long version = tables.read("pipeline_runs")
+        .where("run_date = DATE'" + runDate + "' AND status = 'succeeded'")
+        .orderBy("started_at").select(col("table_versions").getItem("touchpoints")).first().getLong(0);
+    return spark.read().format("delta").option("versionAsOf", version).load(tables.location("touchpoints"));
   }
 
   /** Every row of every table but pipeline_runs, as sorted JSON lines, run_id included. */
-  private static Map<String, List<String>> contents(TableStore tables, TableStore staging) {
+  private Map<String, List<String>> contents() {
     Map<String, List<String>> all = new TreeMap<>();
     for (TableStore store : List.of(tables, staging)) {
       for (String table : store.tableNames()) {

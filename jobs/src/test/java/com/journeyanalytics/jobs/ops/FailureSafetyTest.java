@@ -47,8 +47,12 @@ class FailureSafetyTest {
         .isEqualTo(10);
   }
 
+  /**
+   * Day 2 arrives without its touches export: the run fails at ingest and changes nothing. The
+   * export then arrives empty: the rerun of day 2 succeeds and keeps every earlier row.
+   */
   @Test
-  void aMissingRequiredExportFailsTheRunWithExitOneRecordsTheErrorAndLeavesTheTablesAsTheyWere(
+  void aMissingRequiredExportFailsTheRunAndChangesNothingAndAnEmptyOneKeepsTheRowsOfEarlierDays(
       @TempDir Path exportsDir, @TempDir Path warehouse) throws Exception {
     String database = SparkTestSession.uniqueDatabase("safe");
     TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
@@ -58,14 +62,15 @@ class FailureSafetyTest {
     MiniWorld.writeDay1(exports, spark);
     assertThat(JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY1).status()).isZero();
     List<String> touchpoints = JobRuns.jsonLines(tables.read("touchpoints"));
+    List<String> touchpointsWithoutRunId = JobRuns.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID));
     long touchpointsVersion = tables.version("touchpoints");
     MiniWorld.writeDay2(exports, spark);
     deleteTree(exportsDir.resolve("marketing/touches/export_date=" + MiniWorld.DAY2));
 
-    JobRuns.Result day2 = JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY2);
+    JobRuns.Result missing = JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY2);
 
-    assertThat(day2.status()).isEqualTo(1);
-    assertThat(day2.err()).contains("failed").contains("touches/freshness");
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err()).contains("failed").contains("touches/freshness");
     Row run = spark.sql("SELECT status, error, finished_at FROM " + tables.qualifiedName("pipeline_runs")
         + " WHERE run_date = DATE'" + MiniWorld.DAY2 + "'").first();
     assertThat(run.getString(0)).isEqualTo("failed");
@@ -76,29 +81,16 @@ class FailureSafetyTest {
     // Ingest stopped the run, so the touchpoint step never ran: its table is at the day-1 version.
     assertThat(tables.version("touchpoints")).isEqualTo(touchpointsVersion);
     assertThat(JobRuns.jsonLines(tables.read("touchpoints"))).isEqualTo(touchpoints);
-  }
 
-  @Test
-  void anEmptyExportKeepsTheRowsOfEarlierDaysInTheSilverTableAndTheTouchpoints(
-      @TempDir Path exportsDir, @TempDir Path warehouse) {
-    String database = SparkTestSession.uniqueDatabase("safe");
-    TableStore tables = new TableStore(spark, warehouse.toString(), database + "_store");
-    TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
-    ExportFixture exports = new ExportFixture(exportsDir);
-    Path conf = JobRuns.conf(exportsDir, database);
-    MiniWorld.writeDay1(exports, spark);
-    assertThat(JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY1).status()).isZero();
-    List<String> touchpoints = JobRuns.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID));
-    MiniWorld.writeDay2(exports, spark);
     exports.write("marketing/touches", MiniWorld.DAY2, "part-0.jsonl.gz", List.of());
 
-    JobRuns.Result day2 = JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY2);
+    JobRuns.Result empty = JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY2);
 
-    assertThat(day2.status()).as(day2.err()).isZero();
+    assertThat(empty.status()).as(empty.err()).isZero();
     assertThat(JobRuns.jsonLines(staging.read("silver_touches").select("touch_id"))).containsExactly(
         "{\"touch_id\":\"t1\"}", "{\"touch_id\":\"t2\"}", "{\"touch_id\":\"t3\"}");
-    // Day 2 adds no touchpoint (every day-2 export is empty), so the table holds exactly day 1's rows.
-    assertThat(JobRuns.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID))).isEqualTo(touchpoints);
+    // Without day 2's touches (the form_submit that links v1) day 2 adds no touchpoint: day 1's rows.
+    assertThat(JobRuns.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID))).isEqualTo(touchpointsWithoutRunId);
     assertThat(spark.sql("SELECT status FROM " + tables.qualifiedName("data_quality") + " WHERE run_date = DATE'"
         + MiniWorld.DAY2 + "' AND dataset = 'touches' AND check_name = 'freshness'").first().getString(0)).isEqualTo("warn");
   }

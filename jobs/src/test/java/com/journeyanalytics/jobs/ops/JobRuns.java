@@ -6,7 +6,6 @@ import static org.apache.spark.sql.functions.to_json;
 
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.jobs.JourneyJob;
-import com.journeyanalytics.jobs.fixtures.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -14,7 +13,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -89,33 +87,5 @@ final class JobRuns {
   static List<String> jsonLines(Dataset<Row> rows) {
     return rows.select(to_json(struct(col("*"))).as("j")).collectAsList().stream()
         .map(r -> r.getString(0)).sorted().collect(Collectors.toList());
-  }
-
-  /**
-   * JourneyJob in a child JVM: the test classpath, local[1], its own Derby metastore, no UI;
-   * {@code jvmFlags} such as {@code -Djourney.fault.halt-at=publish:2}.
-   */
-  static Process startChild(Path exports, Path warehouse, Path conf, Path derby, String runDate, String... jvmFlags)
-      throws Exception {
-    List<String> command = new ArrayList<>();
-    command.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-Xmx1g");
-    command.addAll(Arrays.asList(jvmFlags));
-    command.addAll(ChildJvm.JAVA_OPENS);
-    command.addAll(Arrays.asList("-Dderby.stream.error.file=" + derby.resolveSibling("derby.log"),
-        "-cp", System.getProperty("java.class.path"), JourneyJob.class.getName(),
-        "--exports", exports.toString(), "--warehouse", warehouse.toString(), "--conf", conf.toString(),
-        "--run-date", runDate,
-        "--spark-conf", "spark.sql.shuffle.partitions=1", "--spark-conf", "spark.default.parallelism=1",
-        // Interpreted queries, as in the test session: compiling code for each plan costs more than tiny data.
-        "--spark-conf", "spark.sql.codegen.wholeStage=false", "--spark-conf", "spark.sql.codegen.factoryMode=NO_CODEGEN",
-        "--spark-conf", "spark.ui.enabled=false", "--spark-conf", "spark.driver.host=127.0.0.1",
-        "--spark-conf", "spark.driver.bindAddress=127.0.0.1"));
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(derby.resolveSibling("child.log").toFile());
-    // local[1] and the child's own metastore, as config overrides layered over the --conf file.
-    Files.writeString(conf, Files.readString(conf) + "journey.spark.local-master = \"local[1]\"\n"
-        + "journey.metastore.derby-path = \"" + derby + "\"\n");
-    return builder.start();
   }
 }
