@@ -7,10 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Named points of a run where the kill tests stop it. The points: {@code step:<step>} before a
- * step, {@code write:<table>} after a table write (changed or not) inside a step,
- * {@code publish:<n>} after the n-th view a run publishes. With the system property
- * {@code journey.fault.pause-at} listing points (comma-separated), the run prints
+ * Named points of a run where the kill tests stop it: {@code write:<table>} after a table write
+ * (changed or not) inside a step, {@code publish:<n>} after the n-th view a run publishes. With
+ * the system property {@code journey.fault.pause-at} listing points (comma-separated), the run prints
  * {@code fault injection: paused at <point>} on stderr at each and waits there: a line on stdin
  * resumes it, or the test sends the process a real SIGKILL at that moment. Unset (always, outside
  * those tests), nothing happens.

@@ -1,7 +1,6 @@
 package com.journeyanalytics.jobs.pipeline;
 
 
-import com.journeyanalytics.common.FaultInjection;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.quality.QualityCheck;
@@ -62,7 +61,6 @@ public final class Pipeline {
         // The run's manifest: every check passed and these are the versions it publishes. A run
         // killed from here on is published by the next run before anything else (RunHistory).
         writeRun(ctx, started, null, null, "running", null, results, versions);
-        FaultInjection.at("step:publish");
         LOG.info("step {}/{} publish ...", steps.size() + 1, steps.size() + 1);
         publish(ctx, versions);
         published = Instant.now();
@@ -94,7 +92,6 @@ public final class Pipeline {
   private void runSteps(RunContext ctx, List<StepResult> results) {
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
-      FaultInjection.at("step:" + step.name());
       int total = steps.size() + (ctx.mode() == RunMode.MAINTENANCE ? 0 : 1);
       LOG.info("step {}/{} {} ...", i + 1, total, step.name());
       long t0 = System.nanoTime();

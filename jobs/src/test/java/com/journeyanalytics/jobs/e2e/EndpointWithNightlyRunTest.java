@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -76,7 +77,7 @@ class EndpointWithNightlyRunTest {
       assertThat(scalar(url, "SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).isEqualTo(8L);
       Map<String, List<String>> day1 = published(url, database, RUN_LOG);
       assertThat(day1).containsKeys("touchpoints", "kpis", "customer_journeys", "attribution", "v_kpi_monthly");
-      Map<String, String> day1Definitions = definitions(url, database, RUN_LOG);
+      Map<String, List<String>> day1Definitions = definitions(url, database, RUN_LOG);
 
       // Run 1 stops inside each step; a kill there could change nothing more than the stop shows.
       StoppedRun run1 = StoppedRun.start(conf, work.resolve("run1.log"), MiniWorld.DAY2, IN_EACH_STEP);
@@ -159,6 +160,18 @@ class EndpointWithNightlyRunTest {
    */
   private static Map<String, List<String>> published(String url, String database, List<String> leftOut)
       throws SQLException {
+    return readEach(url, database, leftOut, "SELECT to_json(struct(*)) FROM `%s`", EndpointWithNightlyRunTest::withoutRunId);
+  }
+
+  /** SHOW CREATE TABLE of every relation of {@code database} but {@code leftOut}, over JDBC. */
+  private static Map<String, List<String>> definitions(String url, String database, List<String> leftOut)
+      throws SQLException {
+    return readEach(url, database, leftOut, "SHOW CREATE TABLE `%s`", text -> text);
+  }
+
+  /** {@code query} (a format with the relation's name) on each relation but {@code leftOut}: its first column, sorted. */
+  private static Map<String, List<String>> readEach(String url, String database, List<String> leftOut, String query,
+      UnaryOperator<String> value) throws SQLException {
     Map<String, List<String>> all = new TreeMap<>();
     try (Connection connection = DriverManager.getConnection(url)) {
       for (String relation : relations(connection, database)) {
@@ -167,30 +180,13 @@ class EndpointWithNightlyRunTest {
         }
         List<String> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery("SELECT to_json(struct(*)) FROM `" + relation + "`")) {
+             ResultSet rs = statement.executeQuery(String.format(query, relation))) {
           while (rs.next()) {
-            rows.add(withoutRunId(rs.getString(1)));
+            rows.add(value.apply(rs.getString(1)));
           }
         }
         rows.sort(null);
         all.put(relation, rows);
-      }
-    }
-    return all;
-  }
-
-  /** SHOW CREATE TABLE of every relation of {@code database} but {@code leftOut}, over JDBC. */
-  private static Map<String, String> definitions(String url, String database, List<String> leftOut) throws SQLException {
-    Map<String, String> all = new TreeMap<>();
-    try (Connection connection = DriverManager.getConnection(url)) {
-      for (String relation : relations(connection, database)) {
-        if (!leftOut.contains(relation)) {
-          try (Statement statement = connection.createStatement();
-               ResultSet rs = statement.executeQuery("SHOW CREATE TABLE `" + relation + "`")) {
-            assertThat(rs.next()).isTrue();
-            all.put(relation, rs.getString(1));
-          }
-        }
       }
     }
     return all;
