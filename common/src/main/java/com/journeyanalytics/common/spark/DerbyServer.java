@@ -18,6 +18,7 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import org.apache.derby.authentication.UserAuthenticator;
 import org.apache.derby.drda.NetworkServerControl;
 
 /**
@@ -104,11 +105,11 @@ public final class DerbyServer implements AutoCloseable {
           + serverFile(database) + "): is another SQL endpoint running on this warehouse?");
     }
     String password = HexFormat.of().formatHex(randomBytes());
-    // Derby's built-in users, for every database of this JVM's engine (the Thrift server's in-memory
-    // one too, which Spark opens with the same user and password as the metastore).
+    // Authentication is a property of the whole Derby engine of this JVM: every connection, to the
+    // metastore or not, goes through Authenticator.
+    Authenticator.password = password;
     System.setProperty("derby.connection.requireAuthentication", "true");
-    System.setProperty("derby.authentication.provider", "BUILTIN");
-    System.setProperty("derby.user." + USER, password);
+    System.setProperty("derby.authentication.provider", Authenticator.class.getName());
     try {
       Files.createDirectories(database.toAbsolutePath().getParent());
       int port = freePort();
@@ -120,6 +121,29 @@ public final class DerbyServer implements AutoCloseable {
       return new DerbyServer(control, serverFile(database), connection);
     } catch (Exception e) {
       throw new IllegalStateException("cannot start the Derby network server for the metastore " + database + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Asks a connection that comes through the network server for the server's user and password,
+   * and admits an embedded one, opened by code of this JVM, which could read the files anyway.
+   * Derby's built-in users would hold for every database of the engine, and the Thrift server
+   * opens its private in-memory Hive metastore, for every JDBC session, with Hive's fixed default
+   * credentials: each session then logged a failed initialisation.
+   */
+  public static final class Authenticator implements UserAuthenticator {
+
+    /** Derby serves each network client on a thread of this class. */
+    private static final String NETWORK_THREAD = "org.apache.derby.impl.drda.DRDAConnThread";
+    private static volatile String password;
+
+    @Override
+    public boolean authenticateUser(String userName, String userPassword, String databaseName, Properties info) {
+      if (!Thread.currentThread().getClass().getName().equals(NETWORK_THREAD)) {
+        return true;
+      }
+      String expected = password;
+      return expected != null && USER.equals(userName) && expected.equals(userPassword);
     }
   }
 

@@ -117,6 +117,8 @@ class EndpointWithNightlyRunTest {
       assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'aborted' AND error LIKE 'found dead by run %'"))
           .isEqualTo(2L);
       assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs")).isEqualTo(5L);
+      // Every JDBC session opened the Thrift server's private in-memory metastore at once.
+      assertThat(Files.readString(work.resolve("endpoint.log"))).doesNotContain("Failed initialising database");
     } finally {
       endpoint.destroy();
       endpoint.waitFor(60, TimeUnit.SECONDS);
