@@ -302,9 +302,14 @@ class AttributionStepTest {
    * non-converter with the 90 days before the run date: display.
    * anon:n1's social touch (2025-06-01) is inside the window but not in the 90 days before the run
    * date: no path. anon:n2: social.
+   * R4 converts twice inside the window: 2026-01-10 (search 2026-01-05 before it), churns
+   * 2026-02-01, comes back 2026-02-15 (search 01-05 and email 02-10 in its 90 days). Revenue stops
+   * at the next conversion: the first gets 100 (01-10) + 40 (01-25) = 140, not the 70 of 02-20,
+   * which is the comeback's, although all three are within 365 days of the first.
+   * last_touch: email = R1 + R4's comeback = 2 conversions, 120 + 70 = 190; search = R4's first, 140.
    */
   @Test
-  void aComebackInTheWindowIsAConversionAndBothGroupsAreObservedOverTheWindow() {
+  void everyComebackInTheWindowIsAConversionWithTheRevenueUpToTheNextOneAndBothGroupsAreObservedOverTheWindow() {
     Fixture f = new Fixture(Map.of())
         .withTouchpoints(touchpoints()
             .add("R1", "ad_click", "2024-05-20T00:00:00Z").channel("search")
@@ -314,32 +319,42 @@ class AttributionStepTest {
             .add("R3", "impression", "2026-03-20T00:00:00Z").channel("display")
             .add("anon:n1", "ad_click", "2025-06-01T00:00:00Z").channel("social")
             .add("anon:n2", "ad_click", "2026-03-25T00:00:00Z").channel("social")
+            .add("R4", "ad_click", "2026-01-05T00:00:00Z").channel("search")
+            .add("R4", "email_click", "2026-02-10T00:00:00Z").channel("email")
             .done())
         .invoices(
             invoice("k1", "R1", "500", "paid", "2024-06-01T00:00:00Z"),
-            invoice("k2", "R1", "120", "paid", "2026-03-10T00:00:00Z"))
+            invoice("k2", "R1", "120", "paid", "2026-03-10T00:00:00Z"),
+            invoice("k3", "R4", "100", "paid", "2026-01-10T00:00:00Z"),
+            invoice("k4", "R4", "40", "paid", "2026-01-25T00:00:00Z"),
+            invoice("k5", "R4", "70", "paid", "2026-02-20T00:00:00Z"))
         .milestones(
             milestone("R1", "converted_at", "2024-06-01T00:00:00Z"),
             milestone("R1", "churned_at", "2025-01-10T00:00:00Z"),
             milestone("R1", "converted_at", "2026-03-10T00:00:00Z"),
             milestone("R2", "converted_at", "2025-01-05T00:00:00Z"),
             milestone("R3", "converted_at", "2024-01-01T00:00:00Z"),
-            milestone("R3", "churned_at", "2025-02-01T00:00:00Z"));
+            milestone("R3", "churned_at", "2025-02-01T00:00:00Z"),
+            milestone("R4", "converted_at", "2026-01-10T00:00:00Z"),
+            milestone("R4", "churned_at", "2026-02-01T00:00:00Z"),
+            milestone("R4", "converted_at", "2026-02-15T00:00:00Z"));
     StepResult result = f.run("run-1");
 
     assertThatDataFrame(f.tables.read("channel_paths")).containsExactlyRowsInAnyOrder(
         List.of("channel_path", "conversions", "non_conversions", "conversion_revenue"),
         List.of(
             row("email", 1, 0, "120"),
+            row("search", 1, 0, "140"),
+            row("search > email", 1, 0, "70"),
             row("display", 0, 1, "0"),
             row("social", 0, 1, "0")));
-    // Every channel with a touch up to the run date has a spend row; only email has credit.
+    // Every channel with a touch up to the run date has a spend row.
     assertThatDataFrame(f.tables.read("attribution").where("model = 'last_touch' AND campaign_id IS NULL"))
         .containsExactlyRowsInAnyOrder(List.of("channel", "conversions", "revenue"), List.of(
-            row("email", "1", "120"),
+            row("email", "2", "190"),
             row("display", "0", "0"),
             row("social", "0", "0"),
-            row("search", "0", "0")));
+            row("search", "1", "140")));
     assertThat(result.checks()).hasSize(12).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
   }
 
