@@ -11,7 +11,6 @@ import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
 import com.journeyanalytics.jobs.serving.SqlServer;
 import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +27,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.UnaryOperator;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -39,20 +37,21 @@ import org.junit.jupiter.api.io.TempDir;
  * the SQL endpoint (scripts/serve-sql.sh's main class) stays up in its own JVM while nightly runs,
  * each in its own JVM, write the same warehouse.
  *
- * <p>Day 2's first run is stopped in the middle of each step in turn (after a table write of
- * ingest, touchpoints, journeys, KPIs, attribution); at each stop a JDBC client reads every
- * published relation as day 1 left it, and at the last one the run gets SIGKILL. A second run is
- * killed in the middle of ingest, a third inside its publish step. The next run publishes day 2
- * exactly as an uninterrupted night does (MiniWarehouse: the same two days without a fault).
+ * <p>Day 2 is run six times, each run killed with SIGKILL in the middle of a different step (after
+ * a table write of ingest, touchpoints, journeys, KPIs, attribution; after the 2nd view of the
+ * publish step), each started on what the one before left. After each kill before publishing, a
+ * JDBC client reads every published relation, row for row, as day 1 left it. The next run
+ * completes the publishing the last one was killed in, then publishes day 2 exactly as an
+ * uninterrupted night does (MiniWarehouse: the same two days without a fault).
  */
 class EndpointWithNightlyRunTest {
 
   /** The run log (pipeline_runs, data_quality) is not pinned: a failed night's outcome shows at once. */
   private static final List<String> RUN_LOG = List.of("pipeline_runs", "data_quality");
 
-  /** A point inside each step: after one of its table writes. */
-  private static final List<String> IN_EACH_STEP = List.of("write:silver_contacts", "write:touchpoints",
-      "write:customer_journeys", "write:kpis", "write:markov_transitions");
+  /** A point inside each step (after one of its table writes), and inside the publish step (after its 2nd view). */
+  private static final List<String> KILLED_IN_EACH_STEP = List.of("write:silver_contacts", "write:touchpoints",
+      "write:customer_journeys", "write:kpis", "write:markov_transitions", "publish:2");
 
   @Test
   void aJdbcClientSeesThePreviousNightThroughAKillInEveryStepAndTheUninterruptedNightOnceARunPublishes(
@@ -77,46 +76,41 @@ class EndpointWithNightlyRunTest {
       assertThat(scalar(url, "SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).isEqualTo(8L);
       Map<String, List<String>> day1 = published(url, database, RUN_LOG);
       assertThat(day1).containsKeys("touchpoints", "kpis", "customer_journeys", "attribution", "v_kpi_monthly");
-      Map<String, List<String>> day1Definitions = definitions(url, database, RUN_LOG);
 
-      // Run 1 stops inside each step; a kill there could change nothing more than the stop shows.
-      StoppedRun run1 = StoppedRun.start(conf, work.resolve("run1.log"), MiniWorld.DAY2, IN_EACH_STEP);
-      for (String point : IN_EACH_STEP) {
-        run1.awaitPause(point);
-        // Every relation keeps its definition: the same pinned store versions, which Delta never changes.
-        assertThat(definitions(url, database, RUN_LOG)).as("definitions at " + point).isEqualTo(day1Definitions);
-        if (point.equals(IN_EACH_STEP.get(IN_EACH_STEP.size() - 1))) {
-          // And row for row, with every step but the last one's rest written to the store.
-          assertThat(published(url, database, RUN_LOG)).as("rows at " + point).isEqualTo(day1);
-          run1.kill();
+      // Day 2 is run six times, each run killed (SIGKILL) inside a different step; each run is the
+      // next run of the one before: it finds that run dead, marks it aborted, takes the lock over
+      // and starts the night again.
+      for (int i = 0; i < KILLED_IN_EACH_STEP.size(); i++) {
+        String point = KILLED_IN_EACH_STEP.get(i);
+        StoppedRun run = StoppedRun.start(conf, work.resolve("killed-" + i + ".log"), MiniWorld.DAY2, point);
+        run.awaitPause();
+        run.kill();
+        assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'aborted' AND error LIKE 'found dead by run %'"))
+            .as("runs found dead by the run killed at " + point).isEqualTo(i);
+        if (point.startsWith("publish:")) {
+          // Killed after its 2nd view: it left its manifest, still running, its versions recorded.
+          assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'running' AND size(table_versions) > 0"))
+              .isEqualTo(1L);
         } else {
-          run1.resume();
+          // Whatever the killed run wrote to the store, readers see day 1, row for row.
+          assertThat(published(url, database, RUN_LOG)).as("rows after a kill at " + point).isEqualTo(day1);
         }
       }
-      // Run 2 is killed in the middle of ingest, run 3 inside its publish step (after its 2nd view).
-      StoppedRun run2 = StoppedRun.start(conf, work.resolve("run2.log"), MiniWorld.DAY2, List.of("write:silver_contacts"));
-      run2.awaitPause("write:silver_contacts");
-      run2.kill();
-      assertThat(definitions(url, database, RUN_LOG)).as("definitions after a kill in ingest").isEqualTo(day1Definitions);
-      StoppedRun run3 = StoppedRun.start(conf, work.resolve("run3.log"), MiniWorld.DAY2, List.of("publish:2"));
-      run3.awaitPause("publish:2");
-      run3.kill();
-      // Run 3 left its manifest: still running, its versions recorded.
-      assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'running' AND size(table_versions) > 0"))
-          .isEqualTo(1L);
 
-      // The next run completes run 3's publishing first, marks runs 1 and 2 aborted, then reruns day 2.
+      // The next run completes the publishing of the run killed in it first, marks that run's
+      // predecessor aborted, then reruns day 2.
       assertThat(runNight(conf, work, "night2", MiniWorld.DAY2)).isZero();
       // Day 2 back-stitches v1's web_visit and form_submit to a1: 8 + 2 = 10.
       assertThat(scalar(url, "SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).isEqualTo(10L);
       assertThat(published(url, database, List.of("pipeline_runs")))
           .isEqualTo(uninterrupted(MiniWarehouse.database(), List.of("pipeline_runs")));
-      // night1, run 3 (completed by night2) and night2 succeeded and published; runs 1 and 2 aborted.
+      // night1, the run killed in publish (completed by night2) and night2 succeeded and published;
+      // the five runs killed before their publish step aborted.
       assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'succeeded' AND published_at IS NOT NULL"))
           .isEqualTo(3L);
       assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'aborted' AND error LIKE 'found dead by run %'"))
-          .isEqualTo(2L);
-      assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs")).isEqualTo(5L);
+          .isEqualTo(5L);
+      assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs")).isEqualTo(8L);
       // Every JDBC session opened the Thrift server's private in-memory metastore at once.
       assertThat(Files.readString(work.resolve("endpoint.log"))).doesNotContain("Failed initialising database");
     } finally {
@@ -125,15 +119,14 @@ class EndpointWithNightlyRunTest {
     }
   }
 
-  /** A run in its own JVM that stops at fault-injection points, where the test resumes or kills it. */
-  private record StoppedRun(Process process, Path log) {
+  /** A run in its own JVM that stops at a fault-injection point, where the test kills it. */
+  private record StoppedRun(Process process, Path log, String point) {
 
-    static StoppedRun start(Path conf, Path log, String runDate, List<String> points) throws Exception {
-      return new StoppedRun(startNight(conf, log, runDate, "-D" + FaultInjection.PAUSE_AT + "=" + String.join(",", points)),
-          log);
+    static StoppedRun start(Path conf, Path log, String runDate, String point) throws Exception {
+      return new StoppedRun(startNight(conf, log, runDate, "-D" + FaultInjection.PAUSE_AT + "=" + point), log, point);
     }
 
-    void awaitPause(String point) throws Exception {
+    void awaitPause() throws Exception {
       String paused = "fault injection: paused at " + point;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
       while (!Files.readString(log).contains(paused)) {
@@ -143,11 +136,6 @@ class EndpointWithNightlyRunTest {
         }
         Thread.sleep(100);
       }
-    }
-
-    void resume() throws IOException {
-      process.getOutputStream().write("resume\n".getBytes(StandardCharsets.UTF_8));
-      process.getOutputStream().flush();
     }
 
     /** SIGKILL: no finally block, no shutdown hook runs. */
@@ -162,18 +150,6 @@ class EndpointWithNightlyRunTest {
    */
   private static Map<String, List<String>> published(String url, String database, List<String> leftOut)
       throws SQLException {
-    return readEach(url, database, leftOut, "SELECT to_json(struct(*)) FROM `%s`", EndpointWithNightlyRunTest::withoutRunId);
-  }
-
-  /** SHOW CREATE TABLE of every relation of {@code database} but {@code leftOut}, over JDBC. */
-  private static Map<String, List<String>> definitions(String url, String database, List<String> leftOut)
-      throws SQLException {
-    return readEach(url, database, leftOut, "SHOW CREATE TABLE `%s`", text -> text);
-  }
-
-  /** {@code query} (a format with the relation's name) on each relation but {@code leftOut}: its first column, sorted. */
-  private static Map<String, List<String>> readEach(String url, String database, List<String> leftOut, String query,
-      UnaryOperator<String> value) throws SQLException {
     Map<String, List<String>> all = new TreeMap<>();
     try (Connection connection = DriverManager.getConnection(url)) {
       for (String relation : relations(connection, database)) {
@@ -182,9 +158,9 @@ class EndpointWithNightlyRunTest {
         }
         List<String> rows = new ArrayList<>();
         try (Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(String.format(query, relation))) {
+             ResultSet rs = statement.executeQuery("SELECT to_json(struct(*)) FROM `" + relation + "`")) {
           while (rs.next()) {
-            rows.add(value.apply(rs.getString(1)));
+            rows.add(withoutRunId(rs.getString(1)));
           }
         }
         rows.sort(null);
