@@ -30,7 +30,8 @@ import scala.collection.JavaConverters;
  * The generic checks' measurements, by Deequ: size and completeness of the input, uniqueness of a
  * key, and each day's input profile kept in a metrics repository in the warehouse
  * ({@code <warehouse>/_quality_metrics/metrics.json}), keyed by run date and dataset, so a rerun
- * of a day replaces its own entry and the volume check sees one value per earlier day.
+ * of a day replaces its own entry and the volume check sees one value per earlier day. Datasets
+ * ingested at the same time take turns on the repository, one file read and rewritten whole.
  */
 public final class DeequMetrics {
 
@@ -93,12 +94,12 @@ public final class DeequMetrics {
    * Records a day's input profile for a dataset (replacing an earlier record of the same day);
    * its Size is the volume history the next days compare against.
    */
-  public void record(String dataset, LocalDate runDate, InputProfile profile) {
+  public synchronized void record(String dataset, LocalDate runDate, InputProfile profile) {
     repository.save(key(dataset, runDate), profile.metrics());
   }
 
   /** Input sizes of the dataset on the last {@code days} run dates before {@code runDate}, newest first. */
-  public List<Long> inputSizesBefore(String dataset, LocalDate runDate, int days) {
+  public synchronized List<Long> inputSizesBefore(String dataset, LocalDate runDate, int days) {
     List<AnalysisResult> results = new ArrayList<>(JavaConverters.seqAsJavaList(repository.load()
         .withTagValues(JavaConverters.mapAsScalaMap(Map.of("dataset", dataset)).toMap(scala.Predef$.MODULE$.$conforms()))
         .before(millis(runDate) - 1)

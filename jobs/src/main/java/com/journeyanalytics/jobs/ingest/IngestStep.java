@@ -36,6 +36,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -61,34 +67,65 @@ public final class IngestStep implements Step {
 
   @Override
   public StepResult run(RunContext ctx) {
+    DeequMetrics metrics = new DeequMetrics(ctx.spark(), ctx.tables().warehouse());
+    List<DatasetConfig> datasets = List.copyOf(ctx.config().datasets().values());
+    // Every dataset's rejects go to the one quarantine table: those slice writes take turns.
+    Object quarantineWrites = new Object();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(ctx.config().ingestParallelDatasets(), datasets.size()),
+        new NamedThreads());
+    List<Future<Ingested>> running = new ArrayList<>();
+    try {
+      for (DatasetConfig dataset : datasets) {
+        running.add(pool.submit(() -> ingestLogged(ctx, dataset, metrics, quarantineWrites)));
+      }
+    } finally {
+      pool.shutdown();
+    }
+    // Every dataset ends, written or failed, before the step does: nothing is written once the run
+    // has recorded a failure. The first failure in dataset order is the step's.
+    List<Ingested> ingested = new ArrayList<>();
+    Throwable failure = null;
+    for (Future<Ingested> dataset : running) {
+      try {
+        ingested.add(awaitUninterruptibly(dataset));
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause();
+        } else {
+          failure.addSuppressed(e.getCause());
+        }
+      }
+    }
+    if (failure instanceof RuntimeException runtime) {
+      throw runtime;
+    }
+    if (failure instanceof Error error) {
+      throw error;
+    }
+    if (failure != null) {
+      throw new IllegalStateException("ingest failed: " + failure.getMessage(), failure);
+    }
+
     List<WriteResult> writes = new ArrayList<>();
     List<QualityCheck> checks = new ArrayList<>();
     Map<String, Long> input = new TreeMap<>();
     Map<String, Long> quarantined = new TreeMap<>();
     Map<String, Long> output = new TreeMap<>();
     List<String> errors = new ArrayList<>();
-    DeequMetrics metrics = new DeequMetrics(ctx.spark(), ctx.tables().warehouse());
-    for (DatasetConfig dataset : ctx.config().datasets().values()) {
-      long started = System.nanoTime();
-      try {
-        DatasetOutcome outcome = ingest(ctx, dataset, metrics);
-        writes.addAll(outcome.writes());
-        checks.addAll(outcome.checks());
-        if (outcome.counts() != null) {
-          IngestChecks.Counts c = outcome.counts();
-          input.put(dataset.name(), c.input());
-          quarantined.put(dataset.name(), c.quarantined());
-          output.put(dataset.name() + ".accepted", c.accepted());
-          output.put(dataset.name() + ".duplicates_removed", c.duplicatesRemoved());
-          LOG.info("ingest {}: {} rows read, {} quarantined, {} duplicates removed, {} accepted ({} s)",
-              dataset.name(), c.input(), c.quarantined(), c.duplicatesRemoved(), c.accepted(),
-              (System.nanoTime() - started) / 1_000_000_000);
-        }
-      } catch (InputSchemaException e) {
-        // A file without a header line names its first data row as its columns: addresses included.
-        String message = ctx.masking().mask(e.getMessage());
-        errors.add(message);
-        checks.add(new QualityCheck(dataset.name(), "required_columns", Status.FAIL, null, null, message));
+    for (Ingested dataset : ingested) {
+      checks.addAll(dataset.checks());
+      if (dataset.schemaError() != null) {
+        errors.add(dataset.schemaError());
+        continue;
+      }
+      writes.addAll(dataset.outcome().writes());
+      checks.addAll(dataset.outcome().checks());
+      IngestChecks.Counts c = dataset.outcome().counts();
+      if (c != null) {
+        input.put(dataset.name(), c.input());
+        quarantined.put(dataset.name(), c.quarantined());
+        output.put(dataset.name() + ".accepted", c.accepted());
+        output.put(dataset.name() + ".duplicates_removed", c.duplicatesRemoved());
       }
     }
     StepResult result = new StepResult(writes, checks, input, quarantined, output);
@@ -98,9 +135,60 @@ public final class IngestStep implements Step {
     return result;
   }
 
+  /** A dataset ingested ({@code outcome}), or refused for its columns ({@code schemaError} and its check). */
+  private record Ingested(String name, DatasetOutcome outcome, String schemaError, List<QualityCheck> checks) {}
+
+  private Ingested ingestLogged(RunContext ctx, DatasetConfig dataset, DeequMetrics metrics, Object quarantineWrites) {
+    long started = System.nanoTime();
+    try {
+      DatasetOutcome outcome = ingest(ctx, dataset, metrics, quarantineWrites);
+      IngestChecks.Counts c = outcome.counts();
+      if (c != null) {
+        LOG.info("ingest {}: {} rows read, {} quarantined, {} duplicates removed, {} accepted ({} s)",
+            dataset.name(), c.input(), c.quarantined(), c.duplicatesRemoved(), c.accepted(),
+            (System.nanoTime() - started) / 1_000_000_000);
+      }
+      return new Ingested(dataset.name(), outcome, null, List.of());
+    } catch (InputSchemaException e) {
+      // A file without a header line names its first data row as its columns: addresses included.
+      String message = ctx.masking().mask(e.getMessage());
+      return new Ingested(dataset.name(), null, message,
+          List.of(new QualityCheck(dataset.name(), "required_columns", Status.FAIL, null, null, message)));
+    }
+  }
+
+  private static <T> T awaitUninterruptibly(Future<T> future) throws ExecutionException {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          return future.get();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Daemon threads named ingest-1, ingest-2, ...: they show in the log lines and thread dumps. */
+  private static final class NamedThreads implements ThreadFactory {
+    private final AtomicInteger next = new AtomicInteger(1);
+
+    @Override
+    public Thread newThread(Runnable task) {
+      Thread thread = new Thread(task, "ingest-" + next.getAndIncrement());
+      thread.setDaemon(true);
+      return thread;
+    }
+  }
+
   private record DatasetOutcome(List<WriteResult> writes, List<QualityCheck> checks, IngestChecks.Counts counts) {}
 
-  private DatasetOutcome ingest(RunContext ctx, DatasetConfig dataset, DeequMetrics metrics) {
+  private DatasetOutcome ingest(RunContext ctx, DatasetConfig dataset, DeequMetrics metrics, Object quarantineWrites) {
     JobConfig config = ctx.config();
     ExportFiles exports = new ExportFiles(ctx.spark().sparkContext().hadoopConfiguration(), config.exports(), dataset.path(),
         dataset.requireSuccessMarker());
@@ -160,8 +248,10 @@ public final class IngestStep implements Step {
       }
 
       List<WriteResult> writes = new ArrayList<>();
-      writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, quarantineRows(typed, ctx, dataset),
-          Map.of("run_date", Date.valueOf(ctx.runDate()), "dataset", dataset.name())));
+      synchronized (quarantineWrites) {
+        writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, quarantineRows(typed, ctx, dataset),
+            Map.of("run_date", Date.valueOf(ctx.runDate()), "dataset", dataset.name())));
+      }
 
       Dataset<Row> usable = typed.where(col(QUARANTINED).equalTo(0))
           .drop(ExportValidation.REASONS, ExportValidation.UNKNOWN_ENUMS, QUARANTINED, RawExport.RAW_RECORD);
