@@ -1,7 +1,7 @@
 -- The breakdowns of every subject: one row per (subject, dimension), dimension 'all' included.
--- Subjects without an account value fall under 'unknown'. Input: jrn_journeys.
+-- Subjects without an account value fall under 'unknown'. Input: :journeys.
 WITH journeys AS (
-  SELECT customer_key, segment, plan, region, industry, acquisition_channel FROM jrn_journeys
+  SELECT customer_key, segment, plan, region, industry, acquisition_channel FROM IDENTIFIER(:journeys)
 )
 
 SELECT customer_key, dimension, dimension_value

@@ -1,21 +1,21 @@
 -- One row per journey subject: touch summary, stage path and outcome.
--- Inputs: jrn_timeline, jrn_history (stage_history), jrn_accounts (silver_accounts),
--- jrn_paying_intervals (PayingIntervals, up to the run date).
+-- Inputs: :timeline, :history (stage_history), :accounts (silver_accounts),
+-- :paying_intervals (PayingIntervals, up to the run date).
 WITH timeline AS (
   SELECT customer_key, customer_kind, account_id, seq, activity, channel, stage, occurred_at, revenue_impact, features
-  FROM jrn_timeline
+  FROM IDENTIFIER(:timeline)
 ),
 
 history AS (
-  SELECT customer_key, stage, stay_number, entered_at FROM jrn_history
+  SELECT customer_key, stage, stay_number, entered_at FROM IDENTIFIER(:history)
 ),
 
 accounts AS (
-  SELECT account_id, segment, plan, region, industry, acquisition_channel FROM jrn_accounts
+  SELECT account_id, segment, plan, region, industry, acquisition_channel FROM IDENTIFIER(:accounts)
 ),
 
 intervals AS (
-  SELECT account_id, interval_number, started_at, ended_at FROM jrn_paying_intervals
+  SELECT account_id, interval_number, started_at, ended_at FROM IDENTIFIER(:paying_intervals)
 ),
 
 -- converted_at: the first conversion; reactivations: the comebacks after it; churned_at: the end of

@@ -1,14 +1,14 @@
 -- Walks each subject's funnel touchpoints in timeline order, once per funnel, with a fold
 -- (aggregate) over the sorted touchpoints: no per-customer code outside Spark SQL.
--- Inputs: jrn_funnel_touches (funnel, customer_key, seq, occurred_at, matches: step numbers the
--- touchpoint satisfies, is_exclusion), jrn_funnels (funnel, mode, window_days, steps).
+-- Inputs: :funnel_touches (funnel, customer_key, seq, occurred_at, matches: step numbers the
+-- touchpoint satisfies, is_exclusion), :funnels (funnel, mode, window_days, steps).
 -- Output: one row per (funnel, subject that entered it) with the time each step was reached.
 WITH touches AS (
-  SELECT funnel, customer_key, seq, occurred_at, matches, is_exclusion FROM jrn_funnel_touches
+  SELECT funnel, customer_key, seq, occurred_at, matches, is_exclusion FROM IDENTIFIER(:funnel_touches)
 ),
 
 funnels AS (
-  SELECT funnel, mode, window_days, steps FROM jrn_funnels
+  SELECT funnel, mode, window_days, steps FROM IDENTIFIER(:funnels)
 ),
 
 timelines AS (

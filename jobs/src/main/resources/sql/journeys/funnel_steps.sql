@@ -1,19 +1,19 @@
 -- Funnel step counts per breakdown. Every step of every funnel gets a row for dimension all, and
 -- for each breakdown value seen among the funnel's subjects.
--- Inputs: jrn_funnel_customers, jrn_funnels, jrn_funnel_steps_defined (funnel, step, step_name),
--- jrn_dimensions. Parameter: :run_date.
+-- Inputs: :funnel_customers, :funnels, :funnel_steps_defined (funnel, step, step_name),
+-- :dimensions. Parameter: :run_date.
 WITH customers AS (
   SELECT funnel, customer_key, reached_steps, step_reached_at
-  FROM jrn_funnel_customers
+  FROM IDENTIFIER(:funnel_customers)
   WHERE NOT is_excluded
 ),
 
 steps AS (
-  SELECT funnel, step, step_name FROM jrn_funnel_steps_defined
+  SELECT funnel, step, step_name FROM IDENTIFIER(:funnel_steps_defined)
 ),
 
 dimensions AS (
-  SELECT customer_key, dimension, dimension_value FROM jrn_dimensions
+  SELECT customer_key, dimension, dimension_value FROM IDENTIFIER(:dimensions)
 ),
 
 step_reaches AS (
@@ -37,7 +37,7 @@ counts AS (
 ),
 
 cells AS (
-  SELECT funnel, 'all' AS dimension, 'all' AS dimension_value FROM jrn_funnels
+  SELECT funnel, 'all' AS dimension, 'all' AS dimension_value FROM IDENTIFIER(:funnels)
   UNION
   SELECT DISTINCT funnel, dimension, dimension_value FROM counts
 ),

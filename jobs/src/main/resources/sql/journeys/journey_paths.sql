@@ -1,8 +1,8 @@
 -- The top :top_paths stage paths plus one (other) row; customers sum to every subject with a path.
--- Input: jrn_journeys. Parameters: :run_date, :top_paths.
+-- Input: :journeys. Parameters: :run_date, :top_paths.
 WITH journeys AS (
   SELECT stage_path_text AS path, size(stage_path) AS path_length, is_converted, days_to_convert
-  FROM jrn_journeys
+  FROM IDENTIFIER(:journeys)
   WHERE size(stage_path) > 0
 ),
 

@@ -1,8 +1,8 @@
 -- Usage activity lifecycle of accounts per month, up to the run date's month.
--- Input: jrn_timeline. Parameter: :run_date.
+-- Input: :timeline. Parameter: :run_date.
 WITH active_months AS (
   SELECT DISTINCT customer_key AS account_id, trunc(to_date(occurred_at), 'MM') AS month
-  FROM jrn_timeline
+  FROM IDENTIFIER(:timeline)
   WHERE customer_kind = 'account' AND source = 'usage' AND to_date(occurred_at) <= :run_date
 ),
 

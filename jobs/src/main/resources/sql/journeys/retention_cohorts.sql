@@ -1,9 +1,9 @@
 -- Retention of paying accounts by the month of their first conversion, for every month from the
--- cohort month to the run date's month. Inputs: jrn_paying_intervals (PayingIntervals, up to the
--- run date), jrn_timeline. Parameter: :run_date.
+-- cohort month to the run date's month. Inputs: :paying_intervals (PayingIntervals, up to the
+-- run date), :timeline. Parameter: :run_date.
 WITH intervals AS (
   SELECT account_id, interval_number, started_at, ended_at
-  FROM jrn_paying_intervals
+  FROM IDENTIFIER(:paying_intervals)
 ),
 
 accounts AS (
@@ -14,7 +14,7 @@ accounts AS (
 
 usage_months AS (
   SELECT DISTINCT customer_key AS account_id, trunc(to_date(occurred_at), 'MM') AS month
-  FROM jrn_timeline
+  FROM IDENTIFIER(:timeline)
   WHERE customer_kind = 'account' AND source = 'usage' AND to_date(occurred_at) <= :run_date
 ),
 

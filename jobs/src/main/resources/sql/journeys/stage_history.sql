@@ -1,9 +1,9 @@
 -- One row per stay of a subject in a lifecycle stage (SCD type 2). A stay begins at the
 -- touchpoint whose stage differs from the one before it and ends when the next stay begins.
--- Input: jrn_timeline (touchpoints partitioned by customer_key, with seq). Parameter: :run_date.
+-- Input: :timeline (touchpoints partitioned by customer_key, with seq). Parameter: :run_date.
 WITH timeline AS (
   SELECT customer_key, seq, stage, stage_order, occurred_at
-  FROM jrn_timeline
+  FROM IDENTIFIER(:timeline)
   WHERE stage IS NOT NULL
 ),
 

@@ -1,20 +1,20 @@
 -- Lifecycle stage funnel per breakdown over subjects that entered any stage.
--- Inputs: jrn_history, jrn_journeys, jrn_dimensions, jrn_stages (stage, stage_order).
+-- Inputs: :history, :journeys, :dimensions, :stages (stage, stage_order).
 -- Parameters: :run_date, :churn_stage.
 WITH history AS (
-  SELECT customer_key, stage, stage_order, days_in_stage, exited_at FROM jrn_history
+  SELECT customer_key, stage, stage_order, days_in_stage, exited_at FROM IDENTIFIER(:history)
 ),
 
 dimensions AS (
-  SELECT customer_key, dimension, dimension_value FROM jrn_dimensions
+  SELECT customer_key, dimension, dimension_value FROM IDENTIFIER(:dimensions)
 ),
 
 stages AS (
-  SELECT stage, stage_order FROM jrn_stages
+  SELECT stage, stage_order FROM IDENTIFIER(:stages)
 ),
 
 subjects AS (
-  SELECT customer_key, current_stage FROM jrn_journeys WHERE current_stage IS NOT NULL
+  SELECT customer_key, current_stage FROM IDENTIFIER(:journeys) WHERE current_stage IS NOT NULL
 ),
 
 -- Reached S: entered S or a later stage, churned excluded; reached churned: entered it.

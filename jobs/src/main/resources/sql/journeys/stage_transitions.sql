@@ -1,11 +1,11 @@
 -- Moves between stages: each stay from the stay before it, (start) for the first one.
--- Inputs: jrn_history, jrn_journeys. Parameter: :run_date.
+-- Inputs: :history, :journeys. Parameter: :run_date.
 WITH history AS (
-  SELECT customer_key, stage, stay_number, entered_at FROM jrn_history
+  SELECT customer_key, stage, stay_number, entered_at FROM IDENTIFIER(:history)
 ),
 
 journeys AS (
-  SELECT customer_key, first_touch_at FROM jrn_journeys
+  SELECT customer_key, first_touch_at FROM IDENTIFIER(:journeys)
 ),
 
 moves AS (

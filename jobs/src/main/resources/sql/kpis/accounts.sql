@@ -12,14 +12,14 @@ accounts AS (
     industry,
     acquisition_channel,
     CASE WHEN trial_started_at < :cutoff_at THEN trial_started_at END AS trial_started_at
-  FROM kpi_accounts
+  FROM IDENTIFIER(:accounts)
 ),
 
 -- Paying intervals up to the run date (PayingIntervals): a conversion is the start of one, the
 -- first (interval_number 1) or a comeback; a churn is the end of one.
 intervals AS (
   SELECT account_id, interval_number, started_at, ended_at
-  FROM kpi_paying_intervals
+  FROM IDENTIFIER(:paying_intervals)
 ),
 
 first_conversions AS (
@@ -30,20 +30,20 @@ first_conversions AS (
 
 paid_invoices AS (
   SELECT account_id, amount_reporting, issued_at
-  FROM kpi_invoices
+  FROM IDENTIFIER(:invoices)
   WHERE status = 'paid' AND issued_at < :cutoff_at
 ),
 
 account_first_touches AS (
   SELECT customer_key AS account_id, min(occurred_at) AS first_touch_at
-  FROM kpi_touchpoints
+  FROM IDENTIFIER(:touchpoints)
   WHERE customer_kind = 'account' AND occurred_at < :cutoff_at
   GROUP BY customer_key
 ),
 
 onboarding_events AS (
   SELECT account_id, event_name, occurred_at
-  FROM kpi_events
+  FROM IDENTIFIER(:events)
   WHERE account_id IS NOT NULL
     AND event_name IN ('signup', 'onboarding_completed')
     AND occurred_at < :cutoff_at
@@ -51,7 +51,7 @@ onboarding_events AS (
 
 months AS (
   SELECT period_start, start_at, end_at
-  FROM kpi_periods
+  FROM IDENTIFIER(:periods)
   WHERE period_grain = 'month'
 ),
 

@@ -4,13 +4,13 @@ WITH
 -- Imports
 month_values AS (
   SELECT period_start, kpi, dimension, dimension_value, exact_value
-  FROM kpi_exact_rows
+  FROM IDENTIFIER(:exact_rows)
   WHERE period_grain = 'month'
 ),
 
 weights AS (
   SELECT kpi, weight
-  FROM kpi_journey_score_weights
+  FROM IDENTIFIER(:journey_score_weights)
   WHERE weight > 0
 ),
 

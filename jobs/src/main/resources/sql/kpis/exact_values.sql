@@ -13,4 +13,4 @@ SELECT
     WHEN denominator = 0 THEN NULL
     ELSE CAST(numerator * CAST(scale AS DECIMAL(3, 0)) / denominator AS DECIMAL(38, 12))
   END AS exact_value
-FROM kpi_base_rows
+FROM IDENTIFIER(:base_rows)

@@ -3,15 +3,15 @@
 WITH
 exact_rows AS (
   SELECT period_grain, period_start, kpi, dimension, dimension_value, numerator, denominator, exact_value
-  FROM kpi_exact_rows
+  FROM IDENTIFIER(:exact_rows)
   UNION ALL
   SELECT period_grain, period_start, kpi, dimension, dimension_value, numerator, denominator, exact_value
-  FROM kpi_composite_rows
+  FROM IDENTIFIER(:composite_rows)
 ),
 
 catalog AS (
   SELECT kpi, unit, period_grain, dimension
-  FROM kpi_catalog
+  FROM IDENTIFIER(:catalog)
 )
 
 SELECT

@@ -14,13 +14,13 @@ touches AS (
       WHEN email_sha256 IS NOT NULL OR anonymous_id IS NOT NULL
         THEN concat_ws('|', coalesce(email_sha256, concat('anon:', anonymous_id)), coalesce(campaign_id, ''))
     END AS person_campaign
-  FROM kpi_touches
+  FROM IDENTIFIER(:touches)
   WHERE occurred_at < :cutoff_at
 ),
 
 months AS (
   SELECT period_start, start_at, end_at
-  FROM kpi_periods
+  FROM IDENTIFIER(:periods)
   WHERE period_grain = 'month'
 ),
 

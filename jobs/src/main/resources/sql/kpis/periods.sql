@@ -3,16 +3,16 @@
 -- end of the run date. days = the period's days up to the run date.
 WITH
 data_instants AS (
-  SELECT created_at AS at FROM kpi_accounts
-  UNION ALL SELECT trial_started_at FROM kpi_accounts
-  UNION ALL SELECT started_at FROM kpi_paying_intervals
-  UNION ALL SELECT ended_at FROM kpi_paying_intervals
-  UNION ALL SELECT issued_at FROM kpi_invoices
-  UNION ALL SELECT occurred_at FROM kpi_touches
-  UNION ALL SELECT created_at FROM kpi_tickets
-  UNION ALL SELECT submitted_at FROM kpi_surveys
-  UNION ALL SELECT occurred_at FROM kpi_events
-  UNION ALL SELECT occurred_at FROM kpi_touchpoints
+  SELECT created_at AS at FROM IDENTIFIER(:accounts)
+  UNION ALL SELECT trial_started_at FROM IDENTIFIER(:accounts)
+  UNION ALL SELECT started_at FROM IDENTIFIER(:paying_intervals)
+  UNION ALL SELECT ended_at FROM IDENTIFIER(:paying_intervals)
+  UNION ALL SELECT issued_at FROM IDENTIFIER(:invoices)
+  UNION ALL SELECT occurred_at FROM IDENTIFIER(:touches)
+  UNION ALL SELECT created_at FROM IDENTIFIER(:tickets)
+  UNION ALL SELECT submitted_at FROM IDENTIFIER(:surveys)
+  UNION ALL SELECT occurred_at FROM IDENTIFIER(:events)
+  UNION ALL SELECT occurred_at FROM IDENTIFIER(:touchpoints)
 ),
 
 first_month AS (

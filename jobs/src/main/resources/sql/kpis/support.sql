@@ -5,13 +5,13 @@ WITH
 -- Imports
 ticket_accounts AS (
   SELECT source_record_id AS ticket_id, account_id
-  FROM kpi_touchpoints
+  FROM IDENTIFIER(:touchpoints)
   WHERE dataset = 'tickets' AND activity = 'ticket_opened'
 ),
 
 response_accounts AS (
   SELECT source_record_id AS response_id, account_id
-  FROM kpi_touchpoints
+  FROM IDENTIFIER(:touchpoints)
   WHERE dataset = 'surveys'
 ),
 
@@ -24,26 +24,26 @@ tickets AS (
     t.created_at,
     CASE WHEN t.first_response_at < :cutoff_at THEN t.first_response_at END AS first_response_at,
     CASE WHEN t.solved_at < :cutoff_at THEN t.solved_at END AS solved_at
-  FROM kpi_tickets t
+  FROM IDENTIFIER(:tickets) t
   LEFT JOIN ticket_accounts r ON r.ticket_id = t.ticket_id
   WHERE t.created_at < :cutoff_at
 ),
 
 responses AS (
   SELECT s.response_id, r.account_id, s.survey_type, s.score, s.submitted_at
-  FROM kpi_surveys s
+  FROM IDENTIFIER(:surveys) s
   LEFT JOIN response_accounts r ON r.response_id = s.response_id
   WHERE s.submitted_at < :cutoff_at AND s.score IS NOT NULL
 ),
 
 accounts AS (
   SELECT account_id, segment, plan, region
-  FROM kpi_accounts
+  FROM IDENTIFIER(:accounts)
 ),
 
 months AS (
   SELECT period_start, start_at, end_at
-  FROM kpi_periods
+  FROM IDENTIFIER(:periods)
   WHERE period_grain = 'month'
 ),
 

@@ -5,18 +5,18 @@ WITH
 -- Imports
 events AS (
   SELECT account_id, event_name, feature, occurred_at
-  FROM kpi_events
+  FROM IDENTIFIER(:events)
   WHERE account_id IS NOT NULL AND occurred_at < :cutoff_at
 ),
 
 accounts AS (
   SELECT account_id, segment, plan, region
-  FROM kpi_accounts
+  FROM IDENTIFIER(:accounts)
 ),
 
 periods AS (
   SELECT period_grain, period_start, days
-  FROM kpi_periods
+  FROM IDENTIFIER(:periods)
 ),
 
 -- Logic

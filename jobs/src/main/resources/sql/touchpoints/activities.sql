@@ -2,14 +2,14 @@
 -- (account_id, email_sha256, anonymous_id) but before identity resolution.
 WITH
 
-accounts AS (SELECT * FROM tp_silver_accounts),
-milestone_roles AS (SELECT * FROM tp_account_milestone_roles),
-opportunities AS (SELECT * FROM tp_silver_opportunities),
-invoices AS (SELECT * FROM tp_silver_invoices),
-touches AS (SELECT * FROM tp_silver_touches),
-tickets AS (SELECT * FROM tp_silver_tickets),
-surveys AS (SELECT * FROM tp_silver_surveys),
-events AS (SELECT * FROM tp_silver_events),
+accounts AS (SELECT * FROM IDENTIFIER(:silver_accounts)),
+milestone_roles AS (SELECT * FROM IDENTIFIER(:account_milestone_roles)),
+opportunities AS (SELECT * FROM IDENTIFIER(:silver_opportunities)),
+invoices AS (SELECT * FROM IDENTIFIER(:silver_invoices)),
+touches AS (SELECT * FROM IDENTIFIER(:silver_touches)),
+tickets AS (SELECT * FROM IDENTIFIER(:silver_tickets)),
+surveys AS (SELECT * FROM IDENTIFIER(:silver_surveys)),
+events AS (SELECT * FROM IDENTIFIER(:silver_events)),
 
 -- became_customer and churned are the starts and ends of the paying intervals (PayingIntervals,
 -- over every snapshot's milestones), so the journeys agree with the KPIs; a milestone that starts

@@ -2,8 +2,8 @@
 -- id, and those whose account id crm/accounts does not know (orphans).
 WITH
 
-touchpoints AS (SELECT source, dataset, customer_kind, account_id FROM tp_touchpoints),
-accounts AS (SELECT account_id FROM tp_silver_accounts),
+touchpoints AS (SELECT source, dataset, customer_kind, account_id FROM IDENTIFIER(:touchpoints)),
+accounts AS (SELECT account_id FROM IDENTIFIER(:silver_accounts)),
 
 checked AS (
   SELECT t.source, t.dataset, t.customer_kind, t.account_id, a.account_id AS known_account_id

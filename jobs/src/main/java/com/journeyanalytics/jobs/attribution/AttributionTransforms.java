@@ -7,10 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -25,8 +23,6 @@ import org.apache.spark.sql.types.StructType;
 public final class AttributionTransforms {
 
   private AttributionTransforms() {}
-
-  private static final AtomicLong VIEWS = new AtomicLong();
 
   /** Schema of the credit rows: rule_credit.sql's output, and the Markov rows built on the driver. */
   static final StructType CREDIT = new StructType()
@@ -130,13 +126,6 @@ public final class AttributionTransforms {
   }
 
   private static Dataset<Row> run(String file, Map<String, Dataset<Row>> inputs, Map<String, Object> params) {
-    SparkSession spark = inputs.values().iterator().next().sparkSession();
-    Map<String, Object> args = new HashMap<>(params);
-    inputs.forEach((name, df) -> {
-      String view = "attribution_" + name + "_" + VIEWS.incrementAndGet();
-      df.createOrReplaceTempView(view);
-      args.put(name, view);
-    });
-    return spark.sql(SqlFiles.load("attribution/" + file), args);
+    return SqlFiles.run(inputs.values().iterator().next().sparkSession(), "attribution/" + file, inputs, params);
   }
 }

@@ -63,41 +63,43 @@ public final class JourneyStep implements Step {
     List<Dataset<Row>> cached = new ArrayList<>();
     List<WriteResult> writes = new ArrayList<>();
     try {
-      view(cache(cached, timeline(tables.read(Touchpoints.SPEC.name()))), "jrn_timeline");
-      view(accounts(ctx.staging().readOrEmpty(Silver.ACCOUNTS)), "jrn_accounts");
+      Dataset<Row> timeline = cache(cached, timeline(tables.read(Touchpoints.SPEC.name())));
+      Dataset<Row> accounts = accounts(ctx.staging().readOrEmpty(Silver.ACCOUNTS));
       Dataset<Row> milestoneRoles = cache(cached, PayingIntervals.milestoneRoles(
           ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), runEnd(runDate)));
-      view(PayingIntervals.intervals(milestoneRoles), "jrn_paying_intervals");
-      view(stages(spark, model), "jrn_stages");
+      Dataset<Row> intervals = PayingIntervals.intervals(milestoneRoles);
 
-      Dataset<Row> history = view(cache(cached, sql(spark, "stage_history.sql", Map.of("run_date", runDate))), "jrn_history");
-      Dataset<Row> journeys = view(cache(cached, sql(spark, "customer_journeys.sql", Map.of())), "jrn_journeys");
-      view(cache(cached, sql(spark, "customer_dimensions.sql", Map.of())), "jrn_dimensions");
+      Dataset<Row> history = cache(cached, sql(spark, "stage_history.sql", Map.of("timeline", timeline),
+          Map.of("run_date", runDate)));
+      Dataset<Row> journeys = cache(cached, sql(spark, "customer_journeys.sql",
+          Map.of("timeline", timeline, "history", history, "accounts", accounts, "paying_intervals", intervals), Map.of()));
+      Dataset<Row> dimensions = cache(cached, sql(spark, "customer_dimensions.sql", Map.of("journeys", journeys), Map.of()));
 
       writes.add(tables.replace(JourneyTables.STAGE_HISTORY, withRunId(history, ctx)));
       writes.add(tables.replace(JourneyTables.CUSTOMER_JOURNEYS, withRunId(journeys, ctx)));
-      writes.add(tables.replace(JourneyTables.STAGE_METRICS, withRunId(
-          sql(spark, "stage_metrics.sql", Map.of("run_date", runDate, "churn_stage", model.churnStage())), ctx)));
-      writes.add(tables.replace(JourneyTables.STAGE_TRANSITIONS, withRunId(
-          sql(spark, "stage_transitions.sql", Map.of("run_date", runDate)), ctx)));
-      writes.add(tables.replace(JourneyTables.JOURNEY_PATHS, withRunId(
-          sql(spark, "journey_paths.sql", Map.of("run_date", runDate, "top_paths", settings.topPaths())), ctx)));
+      writes.add(tables.replace(JourneyTables.STAGE_METRICS, withRunId(sql(spark, "stage_metrics.sql",
+          Map.of("history", history, "journeys", journeys, "dimensions", dimensions, "stages", stages(spark, model)),
+          Map.of("run_date", runDate, "churn_stage", model.churnStage())), ctx)));
+      writes.add(tables.replace(JourneyTables.STAGE_TRANSITIONS, withRunId(sql(spark, "stage_transitions.sql",
+          Map.of("history", history, "journeys", journeys), Map.of("run_date", runDate)), ctx)));
+      writes.add(tables.replace(JourneyTables.JOURNEY_PATHS, withRunId(sql(spark, "journey_paths.sql",
+          Map.of("journeys", journeys), Map.of("run_date", runDate, "top_paths", settings.topPaths())), ctx)));
 
-      Dataset<Row> funnelTouches = view(cache(cached,
-          Funnels.funnelTouches(spark.table("jrn_timeline"), settings.funnels())), "jrn_funnel_touches");
-      view(Funnels.definitions(spark, settings.funnels()), "jrn_funnels");
-      view(Funnels.stepNames(spark, settings.funnels()), "jrn_funnel_steps_defined");
-      Dataset<Row> funnelCustomers = view(cache(cached, sql(spark, "funnel_customers.sql", Map.of())),
-          "jrn_funnel_customers");
-      writes.add(tables.replace(JourneyTables.FUNNEL_STEPS, withRunId(
-          sql(spark, "funnel_steps.sql", Map.of("run_date", runDate)), ctx)));
+      Dataset<Row> funnelTouches = cache(cached, Funnels.funnelTouches(timeline, settings.funnels()));
+      Dataset<Row> funnels = Funnels.definitions(spark, settings.funnels());
+      Dataset<Row> funnelCustomers = cache(cached, sql(spark, "funnel_customers.sql",
+          Map.of("funnel_touches", funnelTouches, "funnels", funnels), Map.of()));
+      writes.add(tables.replace(JourneyTables.FUNNEL_STEPS, withRunId(sql(spark, "funnel_steps.sql",
+          Map.of("funnel_customers", funnelCustomers, "funnels", funnels,
+              "funnel_steps_defined", Funnels.stepNames(spark, settings.funnels()), "dimensions", dimensions),
+          Map.of("run_date", runDate)), ctx)));
 
-      writes.add(tables.replace(JourneyTables.RETENTION_COHORTS, withRunId(
-          sql(spark, "retention_cohorts.sql", Map.of("run_date", runDate)), ctx)));
-      writes.add(tables.replace(JourneyTables.LIFECYCLE_MONTHLY, withRunId(
-          sql(spark, "lifecycle_monthly.sql", Map.of("run_date", runDate)), ctx)));
+      writes.add(tables.replace(JourneyTables.RETENTION_COHORTS, withRunId(sql(spark, "retention_cohorts.sql",
+          Map.of("paying_intervals", intervals, "timeline", timeline), Map.of("run_date", runDate)), ctx)));
+      writes.add(tables.replace(JourneyTables.LIFECYCLE_MONTHLY, withRunId(sql(spark, "lifecycle_monthly.sql",
+          Map.of("timeline", timeline), Map.of("run_date", runDate)), ctx)));
 
-      List<QualityCheck> checks = new ArrayList<>(reconcile(tables, model, settings, journeys, funnelTouches,
+      List<QualityCheck> checks = new ArrayList<>(reconcile(tables, model, settings, timeline, journeys, funnelTouches,
           funnelCustomers, runDate));
       checks.add(PayingIntervals.conflictsCheck(milestoneRoles));
       return StepResult.of(writes, checks);
@@ -141,14 +143,14 @@ public final class JourneyStep implements Step {
    * left out by an exclusion.
    */
   private static List<QualityCheck> reconcile(TableStore tables, StageModel model, JourneySettings settings,
-      Dataset<Row> journeys, Dataset<Row> funnelTouches, Dataset<Row> funnelCustomers, LocalDate runDate) {
+      Dataset<Row> timeline, Dataset<Row> journeys, Dataset<Row> funnelTouches, Dataset<Row> funnelCustomers, LocalDate runDate) {
     List<QualityCheck> checks = new ArrayList<>();
     Row subjects = journeys.agg(
         count(lit(1)),
         sum(when(col("current_stage").isNotNull(), 1L).otherwise(0L))).first();
     long journeyRows = subjects.getLong(0);
     long withStage = subjects.getLong(1);
-    long distinctTouchSubjects = tables.spark().table("jrn_timeline").select("customer_key").distinct().count();
+    long distinctTouchSubjects = timeline.select("customer_key").distinct().count();
     checks.add(QualityCheck.reconcile("customer_journeys", "one_row_per_subject", journeyRows, distinctTouchSubjects,
         "customer_journeys rows vs distinct customer_key in touchpoints"));
 
@@ -184,19 +186,15 @@ public final class JourneyStep implements Step {
     return total.isNullAt(0) ? 0L : total.getLong(0);
   }
 
-  private static Dataset<Row> sql(SparkSession spark, String file, Map<String, Object> parameters) {
-    return spark.sql(SqlFiles.load("journeys/" + file), parameters);
+  private static Dataset<Row> sql(SparkSession spark, String file, Map<String, Dataset<Row>> inputs,
+      Map<String, Object> values) {
+    return SqlFiles.run(spark, "journeys/" + file, inputs, values);
   }
 
   private static Dataset<Row> cache(List<Dataset<Row>> cached, Dataset<Row> rows) {
     Dataset<Row> persisted = rows.persist(StorageLevel.MEMORY_AND_DISK());
     cached.add(persisted);
     return persisted;
-  }
-
-  private static Dataset<Row> view(Dataset<Row> rows, String name) {
-    rows.createOrReplaceTempView(name);
-    return rows;
   }
 
   private static Dataset<Row> withRunId(Dataset<Row> rows, RunContext ctx) {

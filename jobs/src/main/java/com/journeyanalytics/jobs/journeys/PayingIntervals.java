@@ -6,7 +6,6 @@ import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.sql.Timestamp;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -17,8 +16,6 @@ import org.apache.spark.sql.Row;
  */
 public final class PayingIntervals {
 
-  private static final AtomicLong VIEWS = new AtomicLong();
-
   private PayingIntervals() {}
 
   /**
@@ -26,10 +23,8 @@ public final class PayingIntervals {
    * sql/journeys/paying_intervals.sql. Cache it when both the intervals and the conflicts are read.
    */
   public static Dataset<Row> milestoneRoles(Dataset<Row> milestones, Timestamp cutoff) {
-    String view = "paying_milestones_" + VIEWS.incrementAndGet();
-    milestones.createOrReplaceTempView(view);
-    return milestones.sparkSession().sql(SqlFiles.load("journeys/paying_intervals.sql"),
-        Map.of("milestones", view, "cutoff_at", cutoff));
+    return SqlFiles.run(milestones.sparkSession(), "journeys/paying_intervals.sql", Map.of("milestones", milestones),
+        Map.of("cutoff_at", cutoff));
   }
 
   /**

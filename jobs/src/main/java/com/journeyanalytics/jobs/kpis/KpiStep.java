@@ -92,28 +92,21 @@ public final class KpiStep implements Step {
     Dataset<Row> kpis = computeKpis(
         context.spark(), inputs, context.config().kpis(), context.runDate(), context.runId());
     WriteResult write = context.tables().replace(KPIS, kpis);
-    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), context.spark(), inputs,
+    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), inputs,
         context.runDate()));
   }
 
   /** The kpis table's rows for the run date. */
   public static Dataset<Row> computeKpis(
       SparkSession spark, Inputs inputs, KpiSettings settings, LocalDate runDate, String runId) {
-    inputs.accounts().createOrReplaceTempView("kpi_accounts");
-    inputs.invoices().createOrReplaceTempView("kpi_invoices");
-    inputs.touches().createOrReplaceTempView("kpi_touches");
-    inputs.tickets().createOrReplaceTempView("kpi_tickets");
-    inputs.surveys().createOrReplaceTempView("kpi_surveys");
-    inputs.events().createOrReplaceTempView("kpi_events");
-    inputs.touchpoints().createOrReplaceTempView("kpi_touchpoints");
-    materialize(payingIntervals(inputs, runDate), "kpi_paying_intervals");
-    catalog(spark).createOrReplaceTempView("kpi_catalog");
-    journeyScoreWeights(spark, settings.journeyScoreWeights()).createOrReplaceTempView("kpi_journey_score_weights");
-
+    Dataset<Row> intervals = materialize(payingIntervals(inputs, runDate));
     Map<String, Object> params = new HashMap<>();
     params.put("run_date", runDate);
     params.put("cutoff_at", cutoff(runDate));
-    materialize(sql(spark, "periods.sql", params), "kpi_periods");
+    Dataset<Row> periods = materialize(sql(spark, "periods.sql", Map.of("accounts", inputs.accounts(),
+        "events", inputs.events(), "invoices", inputs.invoices(), "paying_intervals", intervals,
+        "surveys", inputs.surveys(), "tickets", inputs.tickets(), "touches", inputs.touches(),
+        "touchpoints", inputs.touchpoints()), params));
 
     Map<String, Object> windows = new HashMap<>(params);
     windows.put("trial_window_days", settings.trialToPaidWindowDays());
@@ -124,14 +117,20 @@ public final class KpiStep implements Step {
     for (String priority : KpiSettings.PRIORITIES) {
       sla.put("sla_" + priority + "_hours", settings.slaHours(priority));
     }
-    materialize(sql(spark, "accounts.sql", windows), "kpi_account_rows")
-        .unionByName(materialize(sql(spark, "marketing.sql", params), "kpi_marketing_rows"))
-        .unionByName(materialize(sql(spark, "support.sql", sla), "kpi_support_rows"))
-        .unionByName(materialize(sql(spark, "usage.sql", params), "kpi_usage_rows"))
-        .createOrReplaceTempView("kpi_base_rows");
-    materialize(sql(spark, "exact_values.sql", Map.of()), "kpi_exact_rows");
-    materialize(sql(spark, "composite.sql", Map.of()), "kpi_composite_rows");
-    return KPIS.conform(sql(spark, "kpis.sql", Map.of("run_id", runId)));
+    Dataset<Row> baseRows = materialize(sql(spark, "accounts.sql", Map.of("accounts", inputs.accounts(),
+            "events", inputs.events(), "invoices", inputs.invoices(), "paying_intervals", intervals, "periods", periods,
+            "touchpoints", inputs.touchpoints()), windows))
+        .unionByName(materialize(sql(spark, "marketing.sql", Map.of("periods", periods, "touches", inputs.touches()),
+            params)))
+        .unionByName(materialize(sql(spark, "support.sql", Map.of("accounts", inputs.accounts(), "periods", periods,
+            "surveys", inputs.surveys(), "tickets", inputs.tickets(), "touchpoints", inputs.touchpoints()), sla)))
+        .unionByName(materialize(sql(spark, "usage.sql", Map.of("accounts", inputs.accounts(),
+            "events", inputs.events(), "periods", periods), params)));
+    Dataset<Row> exactRows = materialize(sql(spark, "exact_values.sql", Map.of("base_rows", baseRows), Map.of()));
+    Dataset<Row> compositeRows = materialize(sql(spark, "composite.sql", Map.of("exact_rows", exactRows,
+        "journey_score_weights", journeyScoreWeights(spark, settings.journeyScoreWeights())), Map.of()));
+    return KPIS.conform(sql(spark, "kpis.sql", Map.of("catalog", catalog(spark), "composite_rows", compositeRows,
+        "exact_rows", exactRows), Map.of("run_id", runId)));
   }
 
   /** The accounts' paying intervals up to the end of the run date. */
@@ -144,12 +143,12 @@ public final class KpiStep implements Step {
    * a paying interval up to the run date, and tickets (all) summed equals the tickets created up to
    * the run date.
    */
-  static List<QualityCheck> reconcile(Dataset<Row> kpis, SparkSession spark, Inputs inputs, LocalDate runDate) {
+  static List<QualityCheck> reconcile(Dataset<Row> kpis, Inputs inputs, LocalDate runDate) {
     Timestamp cutoff = cutoff(runDate);
     List<QualityCheck> checks = new ArrayList<>();
     checks.add(QualityCheck.reconcile("kpis", "new_customers_reconcile",
         monthlyTotal(kpis, "new_customers"),
-        spark.table("kpi_paying_intervals")
+        payingIntervals(inputs, runDate)
             .select(col("account_id"), trunc(col("started_at"), "MM")).distinct().count(),
         "new_customers summed over the months vs the months in which accounts started a paying interval"));
     checks.add(QualityCheck.reconcile("kpis", "tickets_reconcile",
@@ -198,17 +197,16 @@ public final class KpiStep implements Step {
   }
 
   /**
-   * Computes an intermediate result once and registers it under {@code view}. Later queries read
-   * it several times (composite KPIs join the month's KPIs with themselves); without cutting the
-   * lineage here every reference would re-plan all the SQL before it.
+   * Computes an intermediate result once. Later queries read it several times (composite KPIs
+   * join the month's KPIs with themselves); without cutting the lineage here every reference
+   * would re-plan all the SQL before it.
    */
-  private static Dataset<Row> materialize(Dataset<Row> rows, String view) {
-    Dataset<Row> computed = rows.localCheckpoint();
-    computed.createOrReplaceTempView(view);
-    return computed;
+  private static Dataset<Row> materialize(Dataset<Row> rows) {
+    return rows.localCheckpoint();
   }
 
-  private static Dataset<Row> sql(SparkSession spark, String file, Map<String, Object> params) {
-    return spark.sql(SqlFiles.load("kpis/" + file), params);
+  private static Dataset<Row> sql(SparkSession spark, String file, Map<String, Dataset<Row>> inputs,
+      Map<String, Object> values) {
+    return SqlFiles.run(spark, "kpis/" + file, inputs, values);
   }
 }

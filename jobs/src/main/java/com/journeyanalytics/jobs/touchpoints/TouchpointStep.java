@@ -21,6 +21,7 @@ import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.sql.Timestamp;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
@@ -44,20 +45,22 @@ public final class TouchpointStep implements Step {
   @Override
   public StepResult run(RunContext ctx) {
     SparkSession spark = ctx.spark();
-    registerSilverViews(ctx.staging());
+    TableStore staging = ctx.staging();
     // Ingest quarantines instants later than this, so every milestone stored is considered.
     Timestamp latestAccepted = Timestamp.from(ctx.runDate().plusDays(1L + ctx.config().futureToleranceDays())
         .atStartOfDay(ZoneOffset.UTC).toInstant());
-    PayingIntervals.milestoneRoles(ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), latestAccepted)
-        .createOrReplaceTempView("tp_account_milestone_roles");
-    SqlFiles.run(spark, "touchpoints/activities.sql", Map.of()).createOrReplaceTempView("tp_activities");
+    Map<String, Dataset<Row>> activityInputs = silver(staging, Silver.ACCOUNTS, Silver.OPPORTUNITIES, Silver.INVOICES,
+        Silver.TOUCHES, Silver.TICKETS, Silver.SURVEYS, Silver.EVENTS);
+    activityInputs.put("account_milestone_roles",
+        PayingIntervals.milestoneRoles(staging.readOrEmpty(Silver.ACCOUNT_MILESTONES), latestAccepted));
+    Dataset<Row> activities = SqlFiles.run(spark, "touchpoints/activities.sql", activityInputs, Map.of());
     // Small (one row per email and linked visitor) and read three times: cached once.
     Dataset<Row> identityMap = SqlFiles.run(spark, "touchpoints/identity_map.sql",
-        Map.of("contacts", "tp_silver_contacts", "touches", "tp_silver_touches")).persist(StorageLevel.MEMORY_AND_DISK());
+        Map.of("contacts", staging.readOrEmpty(Silver.CONTACTS), "touches", staging.readOrEmpty(Silver.TOUCHES)), Map.of())
+        .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      identityMap.createOrReplaceTempView("tp_identity_map");
       Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql",
-          Map.of("activities", "tp_activities", "identity_map", "tp_identity_map"));
+          Map.of("activities", activities, "identity_map", identityMap), Map.of());
       Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
           .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
       // A full refresh rewrites the table; a nightly run merges, writing only the rows that changed (deletion vectors).
@@ -66,7 +69,7 @@ public final class TouchpointStep implements Step {
           : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
       List<QualityCheck> checks = identityChecks(ctx, ctx.config().quality());
       checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
-          Map.of("identity_map", "tp_identity_map")).first().getLong(0)));
+          Map.of("identity_map", identityMap), Map.of()).first().getLong(0)));
       return StepResult.of(List.of(written), checks);
     } finally {
       identityMap.unpersist();
@@ -80,16 +83,20 @@ public final class TouchpointStep implements Step {
             + " each belongs to the account of its latest such link");
   }
 
-  private static void registerSilverViews(TableStore staging) {
-    for (TableSpec spec : Silver.ALL) {
-      staging.readOrEmpty(spec).createOrReplaceTempView("tp_" + spec.name());
+  /** The cleaned tables, each under its own name (silver_accounts, ...), as a SQL file's inputs. */
+  private static Map<String, Dataset<Row>> silver(TableStore staging, TableSpec... specs) {
+    Map<String, Dataset<Row>> tables = new HashMap<>();
+    for (TableSpec spec : specs) {
+      tables.put(spec.name(), staging.readOrEmpty(spec));
     }
+    return tables;
   }
 
   /** Identity match rate per source and orphan rate per dataset, from the table just written. */
   private static List<QualityCheck> identityChecks(RunContext ctx, QualitySettings q) {
-    ctx.tables().read(Touchpoints.SPEC.name()).createOrReplaceTempView("tp_touchpoints");
-    List<Row> rows = SqlFiles.run(ctx.spark(), "touchpoints/identity_quality.sql", Map.of()).collectAsList();
+    List<Row> rows = SqlFiles.run(ctx.spark(), "touchpoints/identity_quality.sql",
+        Map.of("silver_accounts", ctx.staging().readOrEmpty(Silver.ACCOUNTS), "touchpoints", ctx.tables().read(Touchpoints.SPEC.name())),
+        Map.of()).collectAsList();
     List<QualityCheck> checks = new ArrayList<>();
     Map<String, long[]> bySource = new java.util.TreeMap<>();
     for (Row r : rows) {
