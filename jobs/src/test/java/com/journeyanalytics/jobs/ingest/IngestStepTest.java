@@ -144,29 +144,52 @@ class IngestStepTest {
     assertThat(check(result, "tickets", "extra_columns").message()).contains("internal_note");
   }
 
-  @Test
-  void aFullRefreshKeepsEachMilestoneSeenInSeveralSnapshotsOnceWithTheSnapshotThatFirstShowedIt(
-      @TempDir Path exportsDir, @TempDir Path warehouse) {
+  /**
+   * a1 converted before day 1 and stays; a2 converted and churned by day 1, then came back on day
+   * 2, where the CRM overwrote converted_at and cleared churned_at: the day-1 conversion and churn
+   * are only in the day-1 snapshot.
+   */
+  private static void comebackOverwrittenByTheCrm(ExportFixture exports) {
     String header = "account_id,account_name,industry,segment,region,country,plan,"
         + "acquisition_channel,created_at,trial_started_at,converted_at,churned_at,updated_at";
-    ExportFixture exports = new ExportFixture(exportsDir);
-    // a1 converted before day 1 and stays; a2 converted and churned by day 1, then came back on day 2.
     exports.write("crm/accounts", "2026-11-20", "accounts.csv", List.of(header,
         "a1,Acme,software,SMB,EMEA,DE,pro,email,2026-11-01T00:00:00Z,,2026-11-10T00:00:00Z,,2026-11-10T00:00:00Z",
         "a2,Beta,retail,SMB,NA,US,pro,direct,2026-11-02T00:00:00Z,,2026-11-05T00:00:00Z,2026-11-15T00:00:00Z,2026-11-15T00:00:00Z"));
     exports.write("crm/accounts", "2026-11-21", "accounts.csv", List.of(header,
         "a1,Acme,software,SMB,EMEA,DE,pro,email,2026-11-01T00:00:00Z,,2026-11-10T00:00:00Z,,2026-11-10T00:00:00Z",
         "a2,Beta,retail,SMB,NA,US,pro,direct,2026-11-02T00:00:00Z,,2026-11-21T06:00:00Z,,2026-11-21T06:00:00Z"));
+  }
+
+  /** Each milestone once, with the snapshot that first showed it: 3 from day 1, a2's comeback from day 2. */
+  private static final List<List<Object>> MILESTONES_OF_BOTH_DAYS = List.of(
+      row("a1", "converted_at", "2026-11-10T00:00:00Z", "2026-11-20"),
+      row("a2", "converted_at", "2026-11-05T00:00:00Z", "2026-11-20"),
+      row("a2", "churned_at", "2026-11-15T00:00:00Z", "2026-11-20"),
+      row("a2", "converted_at", "2026-11-21T06:00:00Z", "2026-11-21"));
+
+  @Test
+  void aFullRefreshKeepsEachMilestoneSeenInSeveralSnapshotsOnceWithTheSnapshotThatFirstShowedIt(
+      @TempDir Path exportsDir, @TempDir Path warehouse) {
+    comebackOverwrittenByTheCrm(new ExportFixture(exportsDir));
     JobConfig config = TestRuns.config(exportsDir, warehouse, Map.of());
     RunContext ctx = TestRuns.context(config, "run-1", "2026-11-21", RunMode.FULL_REFRESH);
 
     new IngestStep().run(ctx);
 
     assertThatDataFrame(ctx.staging().read("silver_account_milestones"))
-        .containsExactlyRowsInAnyOrder(List.of("account_id", "milestone", "occurred_at", "export_date"), List.of(
-            row("a1", "converted_at", "2026-11-10T00:00:00Z", "2026-11-20"),
-            row("a2", "converted_at", "2026-11-05T00:00:00Z", "2026-11-20"),
-            row("a2", "churned_at", "2026-11-15T00:00:00Z", "2026-11-20"),
-            row("a2", "converted_at", "2026-11-21T06:00:00Z", "2026-11-21")));
+        .containsExactlyRowsInAnyOrder(List.of("account_id", "milestone", "occurred_at", "export_date"), MILESTONES_OF_BOTH_DAYS);
+  }
+
+  @Test
+  void nightlyRunsKeepTheMilestonesASnapshotOverwritesOnAComeback(@TempDir Path exportsDir, @TempDir Path warehouse) {
+    comebackOverwrittenByTheCrm(new ExportFixture(exportsDir));
+    JobConfig config = TestRuns.config(exportsDir, warehouse, Map.of());
+    new IngestStep().run(TestRuns.context(config, "run-1", "2026-11-20", RunMode.NIGHTLY));
+    RunContext day2 = TestRuns.context(config, "run-2", "2026-11-21", RunMode.NIGHTLY);
+
+    new IngestStep().run(day2);
+
+    assertThatDataFrame(day2.staging().read("silver_account_milestones"))
+        .containsExactlyRowsInAnyOrder(List.of("account_id", "milestone", "occurred_at", "export_date"), MILESTONES_OF_BOTH_DAYS);
   }
 }
