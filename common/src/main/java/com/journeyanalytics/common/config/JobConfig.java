@@ -11,7 +11,6 @@ import com.typesafe.config.ConfigValueFactory;
 import java.io.File;
 import java.math.BigDecimal;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
