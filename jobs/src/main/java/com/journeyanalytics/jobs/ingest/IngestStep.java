@@ -96,14 +96,12 @@ public final class IngestStep implements Step {
         }
       }
     }
-    if (failure instanceof RuntimeException runtime) {
-      throw runtime;
-    }
     if (failure instanceof Error error) {
       throw error;
     }
     if (failure != null) {
-      throw new IllegalStateException("ingest failed: " + failure.getMessage(), failure);
+      // ingestLogged throws no checked exception.
+      throw (RuntimeException) failure;
     }
 
     List<WriteResult> writes = new ArrayList<>();
@@ -113,13 +111,12 @@ public final class IngestStep implements Step {
     Map<String, Long> output = new TreeMap<>();
     List<String> errors = new ArrayList<>();
     for (Ingested dataset : ingested) {
-      checks.addAll(dataset.checks());
+      checks.addAll(dataset.outcome().checks());
       if (dataset.schemaError() != null) {
         errors.add(dataset.schemaError());
         continue;
       }
       writes.addAll(dataset.outcome().writes());
-      checks.addAll(dataset.outcome().checks());
       IngestChecks.Counts c = dataset.outcome().counts();
       if (c != null) {
         input.put(dataset.name(), c.input());
@@ -135,8 +132,8 @@ public final class IngestStep implements Step {
     return result;
   }
 
-  /** A dataset ingested ({@code outcome}), or refused for its columns ({@code schemaError} and its check). */
-  private record Ingested(String name, DatasetOutcome outcome, String schemaError, List<QualityCheck> checks) {}
+  /** A dataset ingested, or refused for its columns ({@code schemaError}; its outcome then holds only that check). */
+  private record Ingested(String name, DatasetOutcome outcome, String schemaError) {}
 
   private Ingested ingestLogged(RunContext ctx, DatasetConfig dataset, DeequMetrics metrics, Object quarantineWrites) {
     long started = System.nanoTime();
@@ -148,12 +145,12 @@ public final class IngestStep implements Step {
             dataset.name(), c.input(), c.quarantined(), c.duplicatesRemoved(), c.accepted(),
             (System.nanoTime() - started) / 1_000_000_000);
       }
-      return new Ingested(dataset.name(), outcome, null, List.of());
+      return new Ingested(dataset.name(), outcome, null);
     } catch (InputSchemaException e) {
       // A file without a header line names its first data row as its columns: addresses included.
       String message = ctx.masking().mask(e.getMessage());
-      return new Ingested(dataset.name(), null, message,
-          List.of(new QualityCheck(dataset.name(), "required_columns", Status.FAIL, null, null, message)));
+      QualityCheck check = new QualityCheck(dataset.name(), "required_columns", Status.FAIL, null, null, message);
+      return new Ingested(dataset.name(), new DatasetOutcome(List.of(), List.of(check), null), message);
     }
   }
 
@@ -174,7 +171,7 @@ public final class IngestStep implements Step {
     }
   }
 
-  /** Daemon threads named ingest-1, ingest-2, ...: they show in the log lines and thread dumps. */
+  /** Daemon threads named ingest-1, ingest-2, ...: they show in thread dumps. */
   private static final class NamedThreads implements ThreadFactory {
     private final AtomicInteger next = new AtomicInteger(1);
 

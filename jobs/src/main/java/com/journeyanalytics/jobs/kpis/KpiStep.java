@@ -89,17 +89,23 @@ public final class KpiStep implements Step {
         staging.readOrEmpty(Silver.SURVEYS),
         staging.readOrEmpty(Silver.EVENTS),
         context.tables().readOrEmpty(Touchpoints.SPEC));
+    // Computed once: the KPIs and the new_customers reconciliation both read them.
+    Dataset<Row> intervals = materialize(payingIntervals(inputs, context.runDate()));
     Dataset<Row> kpis = computeKpis(
-        context.spark(), inputs, context.config().kpis(), context.runDate(), context.runId());
+        context.spark(), inputs, intervals, context.config().kpis(), context.runDate(), context.runId());
     WriteResult write = context.tables().replace(KPIS, kpis);
-    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), inputs,
+    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), inputs, intervals,
         context.runDate()));
   }
 
   /** The kpis table's rows for the run date. */
   public static Dataset<Row> computeKpis(
       SparkSession spark, Inputs inputs, KpiSettings settings, LocalDate runDate, String runId) {
-    Dataset<Row> intervals = materialize(payingIntervals(inputs, runDate));
+    return computeKpis(spark, inputs, materialize(payingIntervals(inputs, runDate)), settings, runDate, runId);
+  }
+
+  private static Dataset<Row> computeKpis(SparkSession spark, Inputs inputs, Dataset<Row> intervals,
+      KpiSettings settings, LocalDate runDate, String runId) {
     Map<String, Object> params = new HashMap<>();
     params.put("run_date", runDate);
     params.put("cutoff_at", cutoff(runDate));
@@ -143,13 +149,12 @@ public final class KpiStep implements Step {
    * a paying interval up to the run date, and tickets (all) summed equals the tickets created up to
    * the run date.
    */
-  static List<QualityCheck> reconcile(Dataset<Row> kpis, Inputs inputs, LocalDate runDate) {
+  static List<QualityCheck> reconcile(Dataset<Row> kpis, Inputs inputs, Dataset<Row> intervals, LocalDate runDate) {
     Timestamp cutoff = cutoff(runDate);
     List<QualityCheck> checks = new ArrayList<>();
     checks.add(QualityCheck.reconcile("kpis", "new_customers_reconcile",
         monthlyTotal(kpis, "new_customers"),
-        payingIntervals(inputs, runDate)
-            .select(col("account_id"), trunc(col("started_at"), "MM")).distinct().count(),
+        intervals.select(col("account_id"), trunc(col("started_at"), "MM")).distinct().count(),
         "new_customers summed over the months vs the months in which accounts started a paying interval"));
     checks.add(QualityCheck.reconcile("kpis", "tickets_reconcile",
         monthlyTotal(kpis, "tickets"),

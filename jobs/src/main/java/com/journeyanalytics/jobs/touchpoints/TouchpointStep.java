@@ -49,14 +49,19 @@ public final class TouchpointStep implements Step {
     // Ingest quarantines instants later than this, so every milestone stored is considered.
     Timestamp latestAccepted = Timestamp.from(ctx.runDate().plusDays(1L + ctx.config().futureToleranceDays())
         .atStartOfDay(ZoneOffset.UTC).toInstant());
-    Map<String, Dataset<Row>> activityInputs = silver(staging, Silver.ACCOUNTS, Silver.OPPORTUNITIES, Silver.INVOICES,
-        Silver.TOUCHES, Silver.TICKETS, Silver.SURVEYS, Silver.EVENTS);
+    // Each cleaned table read once, then passed to every file that reads it.
+    Dataset<Row> accounts = staging.readOrEmpty(Silver.ACCOUNTS);
+    Dataset<Row> touches = staging.readOrEmpty(Silver.TOUCHES);
+    Map<String, Dataset<Row>> activityInputs = silver(staging, Silver.OPPORTUNITIES, Silver.INVOICES, Silver.TICKETS,
+        Silver.SURVEYS, Silver.EVENTS);
+    activityInputs.put(Silver.ACCOUNTS.name(), accounts);
+    activityInputs.put(Silver.TOUCHES.name(), touches);
     activityInputs.put("account_milestone_roles",
         PayingIntervals.milestoneRoles(staging.readOrEmpty(Silver.ACCOUNT_MILESTONES), latestAccepted));
     Dataset<Row> activities = SqlFiles.run(spark, "touchpoints/activities.sql", activityInputs, Map.of());
     // Small (one row per email and linked visitor) and read three times: cached once.
     Dataset<Row> identityMap = SqlFiles.run(spark, "touchpoints/identity_map.sql",
-        Map.of("contacts", staging.readOrEmpty(Silver.CONTACTS), "touches", staging.readOrEmpty(Silver.TOUCHES)), Map.of())
+        Map.of("contacts", staging.readOrEmpty(Silver.CONTACTS), "touches", touches), Map.of())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql",
@@ -67,7 +72,7 @@ public final class TouchpointStep implements Step {
       WriteResult written = ctx.mode() == RunMode.FULL_REFRESH
           ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
           : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
-      List<QualityCheck> checks = identityChecks(ctx, ctx.config().quality());
+      List<QualityCheck> checks = identityChecks(ctx, accounts, ctx.config().quality());
       checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
           Map.of("identity_map", identityMap), Map.of()).first().getLong(0)));
       return StepResult.of(List.of(written), checks);
@@ -93,9 +98,9 @@ public final class TouchpointStep implements Step {
   }
 
   /** Identity match rate per source and orphan rate per dataset, from the table just written. */
-  private static List<QualityCheck> identityChecks(RunContext ctx, QualitySettings q) {
+  private static List<QualityCheck> identityChecks(RunContext ctx, Dataset<Row> accounts, QualitySettings q) {
     List<Row> rows = SqlFiles.run(ctx.spark(), "touchpoints/identity_quality.sql",
-        Map.of("silver_accounts", ctx.staging().readOrEmpty(Silver.ACCOUNTS), "touchpoints", ctx.tables().read(Touchpoints.SPEC.name())),
+        Map.of("silver_accounts", accounts, "touchpoints", ctx.tables().read(Touchpoints.SPEC.name())),
         Map.of()).collectAsList();
     List<QualityCheck> checks = new ArrayList<>();
     Map<String, long[]> bySource = new java.util.TreeMap<>();
