@@ -9,6 +9,7 @@ import com.journeyanalytics.jobs.fixtures.ChildJvm;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
+import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import com.journeyanalytics.jobs.serving.SqlServer;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -27,8 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -182,15 +181,9 @@ class EndpointWithNightlyRunTest {
 
   /** The same for the shared warehouse the job built from the same two days without a fault. */
   private static Map<String, List<String>> uninterrupted(String database, List<String> leftOut) {
-    SparkSession spark = SparkTestSession.get();
     Map<String, List<String>> all = new TreeMap<>();
-    for (Row view : spark.sql("SHOW VIEWS IN `" + database + "`").where("NOT isTemporary").collectAsList()) {
-      String name = view.getString(view.fieldIndex("viewName"));
-      if (!leftOut.contains(name)) {
-        all.put(name, spark.sql("SELECT to_json(struct(*)) FROM `" + database + "`.`" + name + "`").collectAsList()
-            .stream().map(r -> withoutRunId(r.getString(0))).sorted().toList());
-      }
-    }
+    PublishedRelations.asJson(SparkTestSession.get(), database, leftOut).forEach((name, rows) ->
+        all.put(name, rows.stream().map(EndpointWithNightlyRunTest::withoutRunId).sorted().toList()));
     return all;
   }
 

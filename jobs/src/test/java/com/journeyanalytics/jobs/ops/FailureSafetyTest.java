@@ -7,6 +7,7 @@ import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
+import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -61,8 +62,8 @@ class FailureSafetyTest {
     Path conf = JobRuns.conf(exportsDir, database);
     MiniWorld.writeDay1(exports, spark);
     assertThat(JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY1).status()).isZero();
-    List<String> touchpoints = JobRuns.jsonLines(tables.read("touchpoints"));
-    List<String> touchpointsWithoutRunId = JobRuns.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID));
+    List<String> touchpoints = PublishedRelations.jsonLines(tables.read("touchpoints"));
+    List<String> touchpointsWithoutRunId = PublishedRelations.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID));
     long touchpointsVersion = tables.version("touchpoints");
     MiniWorld.writeDay2(exports, spark);
     deleteTree(exportsDir.resolve("marketing/touches/export_date=" + MiniWorld.DAY2));
@@ -76,21 +77,21 @@ class FailureSafetyTest {
     assertThat(run.getString(0)).isEqualTo("failed");
     assertThat(run.getString(1)).contains("touches/freshness").contains("no export folder export_date=" + MiniWorld.DAY2);
     assertThat(run.isNullAt(2)).isFalse();
-    assertThat(JobRuns.jsonLines(staging.read("silver_touches").select("touch_id"))).containsExactly(
+    assertThat(PublishedRelations.jsonLines(staging.read("silver_touches").select("touch_id"))).containsExactly(
         "{\"touch_id\":\"t1\"}", "{\"touch_id\":\"t2\"}", "{\"touch_id\":\"t3\"}");
     // Ingest stopped the run, so the touchpoint step never ran: its table is at the day-1 version.
     assertThat(tables.version("touchpoints")).isEqualTo(touchpointsVersion);
-    assertThat(JobRuns.jsonLines(tables.read("touchpoints"))).isEqualTo(touchpoints);
+    assertThat(PublishedRelations.jsonLines(tables.read("touchpoints"))).isEqualTo(touchpoints);
 
     exports.write("marketing/touches", MiniWorld.DAY2, "part-0.jsonl.gz", List.of());
 
     JobRuns.Result empty = JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY2);
 
     assertThat(empty.status()).as(empty.err()).isZero();
-    assertThat(JobRuns.jsonLines(staging.read("silver_touches").select("touch_id"))).containsExactly(
+    assertThat(PublishedRelations.jsonLines(staging.read("silver_touches").select("touch_id"))).containsExactly(
         "{\"touch_id\":\"t1\"}", "{\"touch_id\":\"t2\"}", "{\"touch_id\":\"t3\"}");
     // Without day 2's touches (the form_submit that links v1) day 2 adds no touchpoint: day 1's rows.
-    assertThat(JobRuns.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID))).isEqualTo(touchpointsWithoutRunId);
+    assertThat(PublishedRelations.jsonLines(tables.read("touchpoints").drop(TableStore.RUN_ID))).isEqualTo(touchpointsWithoutRunId);
     assertThat(spark.sql("SELECT status FROM " + tables.qualifiedName("data_quality") + " WHERE run_date = DATE'"
         + MiniWorld.DAY2 + "' AND dataset = 'touches' AND check_name = 'freshness'").first().getString(0)).isEqualTo("warn");
   }

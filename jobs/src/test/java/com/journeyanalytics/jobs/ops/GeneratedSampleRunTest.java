@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.schema.InputContract;
 import com.journeyanalytics.common.testing.SparkTestSession;
+import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import com.journeyanalytics.jobs.sample.DirtKind;
 import com.journeyanalytics.jobs.sample.SampleDataGenerator;
 import com.journeyanalytics.jobs.sample.SampleDataGenerator.Options;
@@ -70,7 +71,7 @@ class GeneratedSampleRunTest {
 
     JobRuns.Result refresh = JobRuns.run(exports.toString(), warehouse, conf, "--mode", "full_refresh", "--run-date", "2026-11-19");
     assertThat(refresh.status()).as(refresh.err()).isZero();
-    touchpointsAfterFullRefresh = JobRuns.jsonLines(tables.read("touchpoints"));
+    touchpointsAfterFullRefresh = PublishedRelations.jsonLines(tables.read("touchpoints"));
     JobRuns.Result nightly = JobRuns.run(exports.toString(), warehouse, conf, "--run-date", "2026-11-20");
     assertThat(nightly.status()).as(nightly.err()).isZero();
   }
@@ -79,7 +80,7 @@ class GeneratedSampleRunTest {
   @Order(1)
   void touchpointsComeFromAllFourSourcesAndAnAccountsTouchpointsCarryItsAccountIdAsCustomerKey() {
     tables.read("touchpoints").createOrReplaceTempView("sample_touchpoints");
-    assertThat(JobRuns.jsonLines(SPARK.sql("SELECT DISTINCT source FROM sample_touchpoints")))
+    assertThat(PublishedRelations.jsonLines(SPARK.sql("SELECT DISTINCT source FROM sample_touchpoints")))
         .containsExactly("{\"source\":\"crm\"}", "{\"source\":\"marketing\"}", "{\"source\":\"support\"}", "{\"source\":\"usage\"}");
     assertThat(SPARK.sql("SELECT * FROM sample_touchpoints WHERE account_id IS NOT NULL AND customer_key <> account_id"
         + " OR customer_kind = 'account' AND account_id IS NULL").count()).isZero();
@@ -172,9 +173,9 @@ class GeneratedSampleRunTest {
   @Test
   @Order(3)
   void aPastRunsTouchpointsAreReadableAtTheVersionItsPipelineRunsRowRecords() {
-    assertThat(JobRuns.jsonLines(tables.read("touchpoints"))).isNotEqualTo(touchpointsAfterFullRefresh);
+    assertThat(PublishedRelations.jsonLines(tables.read("touchpoints"))).isNotEqualTo(touchpointsAfterFullRefresh);
 
-    assertThat(JobRuns.jsonLines(SPARK.sql(asOfFullRefresh()))).isEqualTo(touchpointsAfterFullRefresh);
+    assertThat(PublishedRelations.jsonLines(SPARK.sql(asOfFullRefresh()))).isEqualTo(touchpointsAfterFullRefresh);
   }
 
   @Test
@@ -204,10 +205,10 @@ class GeneratedSampleRunTest {
         .containsEntry(staging.database() + ".silver_events.files_before", silverFilesBefore)
         .containsEntry(staging.database() + ".silver_events.files_after", 1L)
         .containsKeys("touchpoints.bytes_before", "touchpoints.bytes_after");
-    assertThat(JobRuns.jsonLines(DeltaTable.forPath(SPARK, tables.location("touchpoints")).history(3).select("operation")))
+    assertThat(PublishedRelations.jsonLines(DeltaTable.forPath(SPARK, tables.location("touchpoints")).history(3).select("operation")))
         .contains("{\"operation\":\"OPTIMIZE\"}");
     // VACUUM keeps 7 days of history, so the audit still reads what the full refresh wrote.
-    assertThat(JobRuns.jsonLines(SPARK.sql(asOfFullRefresh()))).isEqualTo(touchpointsAfterFullRefresh);
+    assertThat(PublishedRelations.jsonLines(SPARK.sql(asOfFullRefresh()))).isEqualTo(touchpointsAfterFullRefresh);
   }
 
   private static String asOfFullRefresh() {

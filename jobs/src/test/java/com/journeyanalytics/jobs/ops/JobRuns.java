@@ -1,11 +1,8 @@
 package com.journeyanalytics.jobs.ops;
 
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.to_json;
-
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.jobs.JourneyJob;
+import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,14 +15,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Collectors;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /** Runs JourneyJob in-process (the shared test session) and compares table contents. */
 final class JobRuns {
-
 
   private JobRuns() {}
 
@@ -62,30 +54,10 @@ final class JobRuns {
     for (TableStore store : List.of(tables, staging)) {
       for (String table : store.tableNames()) {
         if (!table.equals("pipeline_runs")) {
-          all.put((store == staging ? "staging." : "") + table, jsonLines(store.read(table).drop(TableStore.RUN_ID)));
+          all.put((store == staging ? "staging." : "") + table, PublishedRelations.jsonLines(store.read(table).drop(TableStore.RUN_ID)));
         }
       }
     }
     return all;
-  }
-
-  /**
-   * Every relation BI clients read in {@code database} (the pinned views and the BI views; the
-   * run log left out, it is not pinned), every column, as sorted JSON lines.
-   */
-  static Map<String, List<String>> published(SparkSession spark, String database) {
-    Map<String, List<String>> all = new TreeMap<>();
-    for (Row view : spark.sql("SHOW VIEWS IN `" + database + "`").where("NOT isTemporary").collectAsList()) {
-      String name = view.getString(view.fieldIndex("viewName"));
-      if (!name.equals("pipeline_runs") && !name.equals("data_quality")) {
-        all.put(name, jsonLines(spark.table("`" + database + "`.`" + name + "`")));
-      }
-    }
-    return all;
-  }
-
-  static List<String> jsonLines(Dataset<Row> rows) {
-    return rows.select(to_json(struct(col("*"))).as("j")).collectAsList().stream()
-        .map(r -> r.getString(0)).sorted().collect(Collectors.toList());
   }
 }

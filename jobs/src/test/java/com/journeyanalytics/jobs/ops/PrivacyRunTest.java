@@ -9,6 +9,7 @@ import com.journeyanalytics.jobs.fixtures.ChildJvm;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
 import com.journeyanalytics.jobs.fixtures.PrivacyCorpus;
+import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +114,7 @@ class PrivacyRunTest {
     assertThat(run.status()).as(run.err()).isZero();
     TableStore staging = new TableStore(spark, warehouse.toString(), database + "_staging");
     // c1: ann@a1.com; c3: José@Exämple.de, normalized to josé@exämple.de (NFC, lower case).
-    assertThat(JobRuns.jsonLines(staging.read("silver_contacts").where("contact_id IN ('c1', 'c3')")
+    assertThat(PublishedRelations.jsonLines(staging.read("silver_contacts").where("contact_id IN ('c1', 'c3')")
         .select("contact_id", "email_sha256"))).containsExactly(
             "{\"contact_id\":\"c1\",\"email_sha256\":\"" + sha256("ann@a1.com") + "\"}",
             "{\"contact_id\":\"c3\",\"email_sha256\":\"" + sha256("josé@exämple.de") + "\"}");
@@ -160,7 +161,7 @@ class PrivacyRunTest {
     for (String db : List.of(database + "_store", database + "_staging")) {
       try (Stream<Path> tables = Files.list(warehouse.resolve(db + ".db"))) {
         for (Path table : tables.filter(t -> Files.isDirectory(t.resolve("_delta_log"))).toList()) {
-          all.put(db + "." + table.getFileName(), JobRuns.jsonLines(spark.read().format("delta").load(table.toString())));
+          all.put(db + "." + table.getFileName(), PublishedRelations.jsonLines(spark.read().format("delta").load(table.toString())));
         }
       }
     }

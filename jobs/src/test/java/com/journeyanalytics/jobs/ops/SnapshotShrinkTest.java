@@ -6,6 +6,7 @@ import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
+import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A short snapshot export cannot erase history: snapshot_shrink fails the run before the snapshot replaces anything. */
 class SnapshotShrinkTest {
+
+  /** The run log is not pinned: it shows the failed run at once. */
+  private static final List<String> RUN_LOG = List.of("pipeline_runs", "data_quality");
 
   private static final String ACCOUNTS_HEADER = "account_id,account_name,industry,segment,region,country,plan,"
       + "acquisition_channel,created_at,trial_started_at,converted_at,churned_at,updated_at";
@@ -62,9 +66,9 @@ class SnapshotShrinkTest {
     assertThat(JobRuns.run(exportsDir.toString(), warehouse.toString(), conf, "--run-date", MiniWorld.DAY1).status())
         .isZero();
     Map<String, List<String>> before = history(tables, staging);
-    Map<String, List<String>> publishedBefore = JobRuns.published(spark, database);
-    List<String> touchpointsBefore = JobRuns.jsonLines(tables.read("touchpoints"));
-    List<String> silverAccountsBefore = JobRuns.jsonLines(staging.read("silver_accounts"));
+    Map<String, List<String>> publishedBefore = PublishedRelations.asJson(spark, database, RUN_LOG);
+    List<String> touchpointsBefore = PublishedRelations.jsonLines(tables.read("touchpoints"));
+    List<String> silverAccountsBefore = PublishedRelations.jsonLines(staging.read("silver_accounts"));
     // Day 2: the accounts export was cut short and holds only a1; the incremental exports are empty and the other
     // snapshots did not change (day 1's are the newest), so nothing but the short accounts export is new.
     MiniWorld.writeDay2(exports, spark);
@@ -77,7 +81,7 @@ class SnapshotShrinkTest {
 
     assertThat(day2.status()).as(day2.err()).isEqualTo(1);
     assertThat(day2.err()).contains("accounts/snapshot_shrink");
-    assertThat(JobRuns.jsonLines(spark.sql("SELECT dataset, check_name FROM " + tables.qualifiedName("data_quality")
+    assertThat(PublishedRelations.jsonLines(spark.sql("SELECT dataset, check_name FROM " + tables.qualifiedName("data_quality")
         + " WHERE run_date = DATE'" + MiniWorld.DAY2 + "' AND status = 'fail'")))
         .containsExactly("{\"dataset\":\"accounts\",\"check_name\":\"snapshot_shrink\"}");
     // (4 - 1) / 4 = 75% fewer accepted rows, above fail-above 20%.
@@ -93,9 +97,9 @@ class SnapshotShrinkTest {
     assertThat(run.getString(0)).isEqualTo("failed");
     assertThat(run.getString(1)).contains("accounts/snapshot_shrink");
     // Nothing was lost: the cleaned accounts still hold day 1's four rows (same run id), the touchpoints are day 1's.
-    assertThat(JobRuns.jsonLines(staging.read("silver_accounts"))).isEqualTo(silverAccountsBefore);
-    assertThat(JobRuns.jsonLines(tables.read("touchpoints"))).isEqualTo(touchpointsBefore);
-    assertThat(JobRuns.jsonLines(tables.read("touchpoints").where("account_id IN ('a3', 'a4')").select("account_id", "activity")))
+    assertThat(PublishedRelations.jsonLines(staging.read("silver_accounts"))).isEqualTo(silverAccountsBefore);
+    assertThat(PublishedRelations.jsonLines(tables.read("touchpoints"))).isEqualTo(touchpointsBefore);
+    assertThat(PublishedRelations.jsonLines(tables.read("touchpoints").where("account_id IN ('a3', 'a4')").select("account_id", "activity")))
         .containsExactly(
             "{\"account_id\":\"a3\",\"activity\":\"account_created\"}",
             "{\"account_id\":\"a3\",\"activity\":\"became_customer\"}",
@@ -103,7 +107,7 @@ class SnapshotShrinkTest {
     assertThat(history(tables, staging)).isEqualTo(before);
     // Readers see day 1 exactly as before, run ids included.
     assertThat(publishedBefore).containsKeys("touchpoints", "kpis", "v_kpi_monthly");
-    assertThat(JobRuns.published(spark, database)).isEqualTo(publishedBefore);
+    assertThat(PublishedRelations.asJson(spark, database, RUN_LOG)).isEqualTo(publishedBefore);
 
     // The export is fixed (the four accounts again) and the day rerun: it succeeds and compares against the kept snapshot.
     exports.write("crm/accounts", MiniWorld.DAY2, "accounts.csv", FOUR_ACCOUNTS);
@@ -115,7 +119,7 @@ class SnapshotShrinkTest {
         + " WHERE run_date = DATE'" + MiniWorld.DAY2 + "' AND dataset = 'accounts' AND check_name = 'snapshot_shrink'").first();
     assertThat(passed.getString(0)).isEqualTo("pass");
     assertThat(passed.getDouble(1)).isEqualTo(0.0);
-    assertThat(JobRuns.jsonLines(tables.read("touchpoints").where("account_id IN ('a3', 'a4')").select("account_id", "activity")))
+    assertThat(PublishedRelations.jsonLines(tables.read("touchpoints").where("account_id IN ('a3', 'a4')").select("account_id", "activity")))
         .containsExactly(
             "{\"account_id\":\"a3\",\"activity\":\"account_created\"}",
             "{\"account_id\":\"a3\",\"activity\":\"became_customer\"}",
