@@ -23,7 +23,8 @@ Submits jobs/target/journey-jobs-*-all.jar (built if missing) with spark-submit.
   --help                   this text
 Job options after "--", e.g. -- --run-date 2026-11-20 --warehouse s3a://bucket/warehouse
 Exit status (of the job): 0 success, 1 the run failed (retry), 2 bad usage or configuration
-(do not retry), 3 another run holds the warehouse lock (do not retry).
+(do not retry), 3 another run holds the warehouse lock (do not retry). On a standalone master
+in cluster mode, Spark's client knows only whether the driver finished: 0, or 1 for any failure.
 USAGE
 }
 
@@ -96,6 +97,13 @@ case "$master" in
     cmd+=(--total-executor-cores "$((num_executors * executor_cores))") ;;
 esac
 $hadoop_aws && cmd+=(--packages org.apache.hadoop:hadoop-aws:3.3.4)
+if [[ "$master" == spark://* && "$deploy_mode" == cluster ]]; then
+  # Wait for the driver, so that the scheduler sees how the run ended (YARN waits by default).
+  cmd+=(--conf spark.standalone.submit.waitAppCompletion=true)
+  # A standalone worker starts the driver without the JVM options Spark needs on Java 17 (it adds
+  # them to executors and to client-mode drivers only); a later --conf of the same key replaces them.
+  cmd+=(--conf "spark.driver.extraJavaOptions=${JOURNEY_JAVA_OPTS[*]}")
+fi
 cmd+=("${extra_conf[@]}" "$jar" "${job_args[@]}")
 
 if $dry_run; then
@@ -104,4 +112,22 @@ if $dry_run; then
   exit 0
 fi
 command -v "$spark_submit" >/dev/null || die "spark-submit not found (set SPARK_HOME or --spark-submit)"
-exec "${cmd[@]}"
+if [[ "$master" != spark://* || "$deploy_mode" != cluster ]]; then
+  exec "${cmd[@]}"
+fi
+# A standalone master in cluster mode: Spark's client (ClientEndpoint, Spark 3.5) waits for the
+# driver with waitAppCompletion, but then exits 0 whether the driver FINISHED or FAILED. Its last
+# state line, logged at INFO on stderr, becomes the exit status: FINISHED 0, anything else 1.
+log="$(mktemp)"
+trap 'rm -f "$log"' EXIT
+set +e
+{ "${cmd[@]}" 2>&1 1>&3 | tee "$log" >&2; } 3>&1
+status=${PIPESTATUS[0]}
+set -e
+(( status == 0 )) || exit "$status"
+state="$(sed -n 's/.*State of driver \([^ ]*\) is \([A-Z]*\), exiting spark-submit JVM.*/\1 \2/p' "$log" | tail -n 1)"
+case "$state" in
+  *" FINISHED") exit 0 ;;
+  "") die "spark-submit printed no final driver state (is org.apache.spark.deploy.ClientEndpoint logging at INFO?)" ;;
+  *) die "driver ${state% *} ended ${state#* } (its stderr is in the worker's work directory)" ;;
+esac

@@ -47,8 +47,20 @@ public final class JourneyJob {
 
   private JourneyJob() {}
 
+  /**
+   * Ends like an application under spark-submit should: on success the session is stopped and main
+   * returns, so that Spark's launcher (SparkSubmit, the standalone DriverWrapper, YARN's
+   * ApplicationMaster) reports the end itself; any other status exits the JVM with it, the one way
+   * it reaches spark-submit in client mode and the cluster manager in cluster mode.
+   */
   public static void main(String[] args) {
-    System.exit(run(args, System.getenv(), System.err));
+    int status = run(args, System.getenv(), System.err);
+    if (SparkSession.getDefaultSession().isDefined()) {
+      SparkSession.getDefaultSession().get().stop();
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
   }
 
   public static int run(String[] args, Map<String, String> env, PrintStream err) {
