@@ -154,8 +154,8 @@ public final class SqlServer implements AutoCloseable {
     private File conf;
 
     @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
-        description = {"Spark or Hadoop setting for the session (repeatable), e.g.",
-            "spark.hadoop.hive.server2.authentication=LDAP"})
+        description = "Spark or Hadoop setting for the session (repeatable), e.g. "
+            + "spark.hadoop.hive.server2.authentication=LDAP")
     private Map<String, String> sparkConf = new LinkedHashMap<>();
 
     @Option(names = "--users-file", paramLabel = "FILE",
@@ -163,8 +163,8 @@ public final class SqlServer implements AutoCloseable {
     private Path usersFile;
 
     @Option(names = "--keystore", paramLabel = "FILE",
-        description = {"serve TLS with this Java keystore (JKS or PKCS12); its password from the environment",
-            "variable " + KEYSTORE_PASSWORD_ENV + " or --keystore-password-file"})
+        description = "serve TLS with this Java keystore (JKS or PKCS12); its password from "
+            + KEYSTORE_PASSWORD_ENV + " or --keystore-password-file")
     private Path keystore;
 
     @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "file whose first line is the keystore password")
