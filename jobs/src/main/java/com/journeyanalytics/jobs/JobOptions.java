@@ -1,13 +1,23 @@
 package com.journeyanalytics.jobs;
 
+import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import java.io.File;
+import java.io.PrintStream;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 
 /** The job's command line (see README, "Running the job"), with environment fallbacks. */
 public record JobOptions(
@@ -19,87 +29,113 @@ public record JobOptions(
     String warehouse,
     File confFile,
     Map<String, String> sparkConf,
-    String hashKey,
-    boolean help) {
-
-  public static final String USAGE = String.join("\n",
-      "Usage: JourneyJob [options]",
-      "  --run-date YYYY-MM-DD       export day to process (default: yesterday, UTC)",
-      "  --mode MODE                 nightly (default) | backfill | full_refresh | maintenance",
-      "  --from YYYY-MM-DD --to YYYY-MM-DD",
-      "                              days of a backfill, run in order",
-      "  --exports URI               exports root (env JOURNEY_EXPORTS; config journey.exports)",
-      "  --warehouse URI             warehouse root (env JOURNEY_WAREHOUSE; config journey.warehouse)",
-      "  --conf FILE                 HOCON file layered over the defaults (env JOURNEY_CONF)",
-      "  --spark-conf KEY=VALUE      Spark or Hadoop setting for the session (repeatable)",
-      "  --help                      this text",
-      "Environment: JOURNEY_HASH_KEY, the key of the address hashes (journey.privacy.hash-key).",
-      "Exit status: 0 success, 1 the run failed (see pipeline_runs), 2 bad usage or configuration,",
-      "             3 another run holds the lock (<warehouse>/_journey_run.lock).");
+    String hashKey) {
 
   /** The environment variable holding journey.privacy.hash-key (a key is never written in a file). */
   public static final String HASH_KEY_ENV = "JOURNEY_HASH_KEY";
 
-  /** Thrown for bad usage; exit status 2. */
-  public static final class UsageException extends RuntimeException {
-    public UsageException(String message) {
-      super(message);
+  /**
+   * Parses {@code args} (environment fallbacks from {@code env}) and hands the options to {@code job},
+   * whose result is the exit status; --help and usage errors never reach it (status 0 and 2).
+   */
+  static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+      ToIntFunction<JobOptions> job) {
+    return Cli.execute(new JobCommand(env, job), args, out, err);
+  }
+
+  @Command(name = "journey", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+      sortOptions = false,
+      description = {"The customer-journey job: runs the pipeline for export days into the warehouse.",
+          "Locally with scripts/run-local.sh (embedded Spark); on a cluster with spark-submit",
+          "(scripts/submit.sh)."},
+      footer = {"Environment: JOURNEY_EXPORTS, JOURNEY_WAREHOUSE, JOURNEY_CONF (options win);",
+          "  JOURNEY_HASH_KEY, the key of the address hashes (journey.privacy.hash-key);",
+          "  JOURNEY_DRIVER_MEMORY, the driver heap of scripts/run-local.sh (default 6g).",
+          "Exit status: 0 success, 1 the run failed (see pipeline_runs), 2 bad usage or configuration,",
+          "  3 another run holds the lock (<warehouse>/_journey_run.lock)."})
+  static final class JobCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final ToIntFunction<JobOptions> job;
+
+    @Option(names = "--run-date", paramLabel = "YYYY-MM-DD", converter = Cli.DateConverter.class,
+        description = "export day to process (default: yesterday, UTC; a backfill: --to)")
+    private LocalDate runDate;
+
+    @Option(names = "--mode", paramLabel = "MODE", converter = ModeConverter.class, defaultValue = "nightly",
+        description = "nightly (default) | backfill | full_refresh | maintenance")
+    private RunMode mode;
+
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", converter = Cli.DateConverter.class,
+        description = "first day of a backfill (with --to; days run in order)")
+    private LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", converter = Cli.DateConverter.class,
+        description = "last day of a backfill")
+    private LocalDate to;
+
+    @Option(names = "--exports", paramLabel = "URI",
+        description = "exports root (env JOURNEY_EXPORTS; config journey.exports)")
+    private String exports;
+
+    @Option(names = "--warehouse", paramLabel = "URI",
+        description = "warehouse root (env JOURNEY_WAREHOUSE; config journey.warehouse)")
+    private String warehouse;
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file layered over the defaults (env JOURNEY_CONF)")
+    private File conf;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+        description = "Spark or Hadoop setting for the session (repeatable)")
+    private Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    JobCommand(Map<String, String> env, ToIntFunction<JobOptions> job) {
+      this.env = env;
+      this.job = job;
+    }
+
+    @Override
+    public Integer call() {
+      return job.applyAsInt(options());
+    }
+
+    /** The checks picocli cannot make alone, and the environment fallbacks. */
+    private JobOptions options() {
+      if (mode == RunMode.BACKFILL) {
+        if (from == null || to == null) {
+          throw new ParameterException(spec.commandLine(), "--mode backfill needs --from and --to");
+        }
+        if (to.isBefore(from)) {
+          throw new ParameterException(spec.commandLine(), "--to " + to + " is before --from " + from);
+        }
+      } else if (from != null || to != null) {
+        throw new ParameterException(spec.commandLine(), "--from and --to go with --mode backfill");
+      }
+      if (sparkConf.containsKey("")) {
+        throw new ParameterException(spec.commandLine(), "--spark-conf expects KEY=VALUE, got an empty KEY");
+      }
+      LocalDate date = runDate != null ? runDate
+          : mode == RunMode.BACKFILL ? to : LocalDate.now(ZoneOffset.UTC).minusDays(1);
+      File confFile = conf != null ? conf : env.get("JOURNEY_CONF") == null ? null : new File(env.get("JOURNEY_CONF"));
+      return new JobOptions(mode, date, from, to, exports != null ? exports : env.get("JOURNEY_EXPORTS"),
+          warehouse != null ? warehouse : env.get("JOURNEY_WAREHOUSE"), confFile, Map.copyOf(sparkConf),
+          env.get(HASH_KEY_ENV));
     }
   }
 
-  public static JobOptions parse(List<String> args, Map<String, String> env) {
-    RunMode mode = RunMode.NIGHTLY;
-    LocalDate runDate = null;
-    LocalDate from = null;
-    LocalDate to = null;
-    String exports = env.get("JOURNEY_EXPORTS");
-    String warehouse = env.get("JOURNEY_WAREHOUSE");
-    String conf = env.get("JOURNEY_CONF");
-    Map<String, String> sparkConf = new LinkedHashMap<>();
-    boolean help = false;
-    for (int i = 0; i < args.size(); i++) {
-      String arg = args.get(i);
-      switch (arg) {
-        case "--help", "-h" -> help = true;
-        case "--run-date" -> runDate = date(arg, value(args, ++i, arg));
-        case "--from" -> from = date(arg, value(args, ++i, arg));
-        case "--to" -> to = date(arg, value(args, ++i, arg));
-        case "--exports" -> exports = value(args, ++i, arg);
-        case "--warehouse" -> warehouse = value(args, ++i, arg);
-        case "--conf" -> conf = value(args, ++i, arg);
-        case "--mode" -> {
-          try {
-            mode = RunMode.parse(value(args, ++i, arg));
-          } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-          }
-        }
-        case "--spark-conf" -> {
-          String pair = value(args, ++i, arg);
-          int eq = pair.indexOf('=');
-          if (eq <= 0) {
-            throw new UsageException("--spark-conf expects KEY=VALUE, got '" + pair + "'");
-          }
-          sparkConf.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        default -> throw new UsageException("unknown option '" + arg + "'");
+  /** --mode by its label (RunMode.parse's message names the valid ones). */
+  static final class ModeConverter implements ITypeConverter<RunMode> {
+    @Override
+    public RunMode convert(String value) {
+      try {
+        return RunMode.parse(value);
+      } catch (IllegalArgumentException e) {
+        throw new TypeConversionException(e.getMessage());
       }
     }
-    if (mode == RunMode.BACKFILL) {
-      if (from == null || to == null) {
-        throw new UsageException("--mode backfill needs --from and --to");
-      }
-      if (to.isBefore(from)) {
-        throw new UsageException("--to " + to + " is before --from " + from);
-      }
-    } else if (from != null || to != null) {
-      throw new UsageException("--from and --to go with --mode backfill");
-    }
-    if (runDate == null) {
-      runDate = mode == RunMode.BACKFILL ? to : LocalDate.now(ZoneOffset.UTC).minusDays(1);
-    }
-    return new JobOptions(mode, runDate, from, to, exports, warehouse, conf == null ? null : new File(conf),
-        Map.copyOf(sparkConf), env.get(HASH_KEY_ENV), help);
   }
 
   /** Command-line and environment values as configuration overrides (they win over --conf). */
@@ -122,7 +158,7 @@ public record JobOptions(
   public String toString() {
     return "JobOptions[mode=" + mode + ", runDate=" + runDate + ", from=" + from + ", to=" + to + ", exports=" + exports
         + ", warehouse=" + warehouse + ", confFile=" + confFile + ", sparkConf=" + sparkConf
-        + ", hashKey=" + (hashKey == null ? "none" : "set") + ", help=" + help + "]";
+        + ", hashKey=" + (hashKey == null ? "none" : "set") + "]";
   }
 
   /** The run dates, in order: each day of a backfill, else the one run date. */
@@ -131,20 +167,5 @@ public record JobOptions(
       return List.of(runDate);
     }
     return from.datesUntil(to.plusDays(1)).toList();
-  }
-
-  private static String value(List<String> args, int index, String option) {
-    if (index >= args.size()) {
-      throw new UsageException(option + " needs a value");
-    }
-    return args.get(index);
-  }
-
-  private static LocalDate date(String option, String text) {
-    try {
-      return LocalDate.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new UsageException(option + ": '" + text + "' is not a date YYYY-MM-DD");
-    }
   }
 }

@@ -1,5 +1,6 @@
 package com.journeyanalytics.jobs;
 
+import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
@@ -20,16 +21,13 @@ import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -64,20 +62,20 @@ public final class JourneyJob {
   }
 
   public static int run(String[] args, Map<String, String> env, PrintStream err) {
-    JobOptions options;
+    return run(args, env, System.out, err);
+  }
+
+  /** As {@link #run(String[], Map, PrintStream)}, with --help's stdout given (for tests). */
+  static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
+    return JobOptions.execute(args, env, out, err, options -> runJob(options, err));
+  }
+
+  private static int runJob(JobOptions options, PrintStream err) {
     JobConfig config;
     try {
-      options = JobOptions.parse(Arrays.asList(args), env);
-      if (options.help()) {
-        System.out.println(JobOptions.USAGE);
-        return 0;
-      }
       config = JobConfig.load(options.confFile(), options.configOverrides());
-    } catch (JobOptions.UsageException | InvalidConfigException e) {
+    } catch (InvalidConfigException e) {
       err.println("journey: " + e.getMessage());
-      if (e instanceof JobOptions.UsageException) {
-        err.println(JobOptions.USAGE);
-      }
       return 2;
     }
     // From here on, log lines mask addresses with the run's key (conf/log4j2-local.properties, %maskEmails).
@@ -109,7 +107,7 @@ public final class JourneyJob {
   /** Runs each date in order (catch-up days first); the first requested date's run carries the lock's run id. */
   private static int runAll(SparkSession spark, JobConfig config, JobOptions options, List<LocalDate> runDates,
       TableStore tables, TableStore staging, String firstRunId, PrintStream err) {
-    Pipeline pipeline = new Pipeline(steps(options.mode()), appVersion());
+    Pipeline pipeline = new Pipeline(steps(options.mode()), Cli.version());
     for (LocalDate runDate : runDates) {
       String runId = runDate.equals(options.runDates().get(0)) ? firstRunId : newRunId(runDate);
       RunContext ctx = new RunContext(spark, config, runId, runDate, options.mode(), tables, staging);
@@ -122,7 +120,7 @@ public final class JourneyJob {
     if (config.operations().maintenanceAfterNightly() && options.mode() != RunMode.MAINTENANCE) {
       LocalDate last = runDates.get(runDates.size() - 1);
       RunContext ctx = new RunContext(spark, config, newRunId(last), last, RunMode.MAINTENANCE, tables, staging);
-      RunOutcome outcome = new Pipeline(steps(RunMode.MAINTENANCE), appVersion()).run(ctx);
+      RunOutcome outcome = new Pipeline(steps(RunMode.MAINTENANCE), Cli.version()).run(ctx);
       if (!outcome.succeeded()) {
         err.println("journey: maintenance run " + outcome.runId() + " failed: " + outcome.error());
         return 1;
@@ -187,17 +185,5 @@ public final class JourneyJob {
   private static String newRunId(LocalDate runDate) {
     String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss").withZone(ZoneOffset.UTC).format(java.time.Instant.now());
     return runDate + "_" + stamp + "_" + UUID.randomUUID().toString().substring(0, 8);
-  }
-
-  static String appVersion() {
-    try (InputStream in = JourneyJob.class.getResourceAsStream("/journey-version.properties")) {
-      Properties properties = new Properties();
-      if (in != null) {
-        properties.load(in);
-      }
-      return properties.getProperty("version", "unknown");
-    } catch (IOException e) {
-      return "unknown";
-    }
   }
 }

@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
+import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
@@ -15,6 +16,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -24,6 +26,12 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
 /**
  * scripts/sql.sh: runs one Spark SQL statement against the warehouse's metastore (current
@@ -32,8 +40,6 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class SqlQuery {
 
-  static final String USAGE = "Usage: sql.sh [--warehouse URI] [--conf FILE] [--spark-conf K=V ...] \"SELECT ...\"";
-
   private SqlQuery() {}
 
   public static void main(String[] args) {
@@ -41,47 +47,68 @@ public final class SqlQuery {
   }
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    String warehouse = env.get("JOURNEY_WAREHOUSE");
-    String conf = env.get("JOURNEY_CONF");
-    Map<String, String> sparkConf = new LinkedHashMap<>();
-    String statement = null;
-    for (int i = 0; i < args.length; i++) {
-      switch (args[i]) {
-        case "--help", "-h" -> {
-          out.println(USAGE);
-          return 0;
-        }
-        case "--warehouse" -> warehouse = i + 1 < args.length ? args[++i] : null;
-        case "--conf" -> conf = i + 1 < args.length ? args[++i] : null;
-        case "--spark-conf" -> {
-          String pair = i + 1 < args.length ? args[++i] : "";
-          int eq = pair.indexOf('=');
-          if (eq <= 0) {
-            err.println("sql.sh: --spark-conf expects KEY=VALUE");
-            return 2;
-          }
-          sparkConf.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        default -> {
-          if (statement != null || args[i].startsWith("--")) {
-            err.println("sql.sh: unexpected argument '" + args[i] + "'\n" + USAGE);
-            return 2;
-          }
-          statement = args[i];
-        }
+    return Cli.execute(new Command(env, out, err), args, out, err);
+  }
+
+  @CommandLine.Command(name = "sql.sh", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+      sortOptions = false,
+      description = {"Runs one Spark SQL statement against the warehouse (current database: journey) and prints",
+          "the result as CSV with a header on stdout; arrays, maps and structs as JSON.",
+          "e.g.  scripts/sql.sh \"SELECT * FROM kpis LIMIT 10\""},
+      footer = {"Environment: JOURNEY_WAREHOUSE, JOURNEY_CONF (options win), JOURNEY_DRIVER_MEMORY (default 2g).",
+          "Exit status: 0 success, 1 the statement failed, 2 bad usage or configuration."})
+  private static final class Command implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    @Option(names = "--warehouse", paramLabel = "URI",
+        description = "warehouse root (env JOURNEY_WAREHOUSE; default data/warehouse)")
+    private String warehouse;
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file layered over the defaults (env JOURNEY_CONF)")
+    private File conf;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+        description = "Spark or Hadoop setting for the session (repeatable)")
+    private Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    @Parameters(paramLabel = "STATEMENT", description = "the SQL statement")
+    private String statement;
+
+    Command(Map<String, String> env, PrintStream out, PrintStream err) {
+      this.env = env;
+      this.out = out;
+      this.err = err;
+    }
+
+    @Override
+    public Integer call() {
+      if (statement.isBlank()) {
+        throw new ParameterException(spec.commandLine(), "no SQL statement given");
       }
+      if (sparkConf.containsKey("")) {
+        throw new ParameterException(spec.commandLine(), "--spark-conf expects KEY=VALUE, got an empty KEY");
+      }
+      String warehouseUri = warehouse != null ? warehouse : env.get("JOURNEY_WAREHOUSE");
+      File confFile = conf != null ? conf : env.get("JOURNEY_CONF") == null ? null : new File(env.get("JOURNEY_CONF"));
+      return query(statement, warehouseUri, confFile, sparkConf, out, err);
     }
-    if (statement == null || statement.isBlank()) {
-      err.println("sql.sh: no SQL statement given\n" + USAGE);
-      return 2;
-    }
+  }
+
+  private static int query(String statement, String warehouse, File conf, Map<String, String> sparkConf,
+      PrintStream out, PrintStream err) {
     JobConfig config;
     try {
       Map<String, String> overrides = new HashMap<>();
       if (warehouse != null) {
         overrides.put("journey.warehouse", warehouse);
       }
-      config = JobConfig.load(conf == null ? null : new File(conf), overrides);
+      config = JobConfig.load(conf, overrides);
     } catch (InvalidConfigException e) {
       err.println("sql.sh: " + e.getMessage());
       return 2;

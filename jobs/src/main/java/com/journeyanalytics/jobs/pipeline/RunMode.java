@@ -16,6 +16,6 @@ public enum RunMode {
         return mode;
       }
     }
-    throw new IllegalArgumentException("--mode: '" + text + "' is not one of nightly, backfill, full_refresh, maintenance");
+    throw new IllegalArgumentException("'" + text + "' is not one of nightly, backfill, full_refresh, maintenance");
   }
 }

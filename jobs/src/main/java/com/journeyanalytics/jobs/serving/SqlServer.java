@@ -1,5 +1,6 @@
 package com.journeyanalytics.jobs.serving;
 
+import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
@@ -28,7 +29,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.function.ToIntFunction;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hive.service.cli.CLIService;
 import org.apache.hive.service.cli.HiveSQLException;
@@ -40,7 +43,14 @@ import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.hive.thriftserver.HiveThriftServer2;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.Option;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.TypeConversionException;
 import sun.misc.Signal;
 
 /**
@@ -55,25 +65,6 @@ import sun.misc.Signal;
 public final class SqlServer implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SqlServer.class);
-
-  static final String USAGE = String.join("\n",
-      "Usage: serve-sql.sh [options]",
-      "  --warehouse URI             warehouse root (env JOURNEY_WAREHOUSE; config journey.warehouse)",
-      "  --host HOST                 interface to listen on (default 127.0.0.1)",
-      "  --port PORT                 port to listen on (default 10000)",
-      "  --conf FILE                 HOCON file layered over the defaults (env JOURNEY_CONF)",
-      "  --spark-conf KEY=VALUE      Spark or Hadoop setting for the session (repeatable), e.g.",
-      "                              spark.hadoop.hive.server2.authentication=LDAP",
-      "  --users-file FILE           require a user name and password, checked against FILE (see scripts/sql-user.sh)",
-      "  --keystore FILE             serve TLS with this Java keystore (JKS or PKCS12); its password from the",
-      "                              environment variable JOURNEY_KEYSTORE_PASSWORD or --keystore-password-file",
-      "  --keystore-password-file FILE",
-      "                              file whose first line is the keystore password",
-      "  --allow-unauthenticated-remote",
-      "                              serve a non-loopback HOST without authentication (trusted networks only)",
-      "  --allow-plaintext-remote    serve a non-loopback HOST without TLS (trusted networks only)",
-      "  --help                      this text",
-      "Prints 'ready jdbc:hive2://HOST:PORT/journey' when it accepts connections; stop it with SIGTERM.");
 
   static final String DEFAULT_HOST = "127.0.0.1";
   static final int DEFAULT_PORT = 10000;
@@ -123,85 +114,131 @@ public final class SqlServer implements AutoCloseable {
     }
   }
 
-  /** The command line, with environment fallbacks. */
+  /** What the command line asks for, environment fallbacks applied. */
   record Options(String warehouse, String host, int port, File confFile, Map<String, String> sparkConf,
-      Security security, boolean help) {
+      Security security) {}
 
-    static Options parse(String[] args, Map<String, String> env) {
-      String warehouse = env.get("JOURNEY_WAREHOUSE");
-      String conf = env.get("JOURNEY_CONF");
-      String host = DEFAULT_HOST;
-      int port = DEFAULT_PORT;
-      Map<String, String> sparkConf = new LinkedHashMap<>();
-      boolean allowRemote = false;
-      boolean allowPlaintext = false;
-      Path usersFile = null;
-      Path keystore = null;
-      Path keystorePasswordFile = null;
-      boolean help = false;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        switch (arg) {
-          case "--help", "-h" -> help = true;
-          case "--warehouse" -> warehouse = value(args, ++i, arg);
-          case "--host" -> host = value(args, ++i, arg);
-          case "--port" -> port = port(value(args, ++i, arg));
-          case "--conf" -> conf = value(args, ++i, arg);
-          case "--spark-conf" -> {
-            String pair = value(args, ++i, arg);
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-              throw new UsageException("--spark-conf expects KEY=VALUE, got '" + pair + "'");
-            }
-            sparkConf.put(pair.substring(0, eq), pair.substring(eq + 1));
-          }
-          case "--allow-unauthenticated-remote" -> allowRemote = true;
-          case "--allow-plaintext-remote" -> allowPlaintext = true;
-          case "--users-file" -> usersFile = Paths.get(value(args, ++i, arg));
-          case "--keystore" -> keystore = Paths.get(value(args, ++i, arg));
-          case "--keystore-password-file" -> keystorePasswordFile = Paths.get(value(args, ++i, arg));
-          default -> throw new UsageException("unexpected argument '" + arg + "'");
+  @Command(name = "serve-sql.sh", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+      sortOptions = false,
+      description = {"Starts a read-only HiveServer2-protocol SQL endpoint (Spark Thrift Server) over the",
+          "warehouse, by default on 127.0.0.1:10000 without authentication. Superset connects with",
+          "hive://HOST:PORT/journey, JDBC clients with jdbc:hive2://HOST:PORT/journey. Prints",
+          "'ready jdbc:hive2://HOST:PORT/journey' on stdout once it accepts connections; stop it with",
+          "SIGTERM (or Ctrl-C). See docs/serving.md."},
+      footer = {"A host other than loopback needs --users-file (or LDAP/Kerberos via --spark-conf) and --keystore,",
+          "  unless --allow-unauthenticated-remote / --allow-plaintext-remote is given.",
+          "Environment: JOURNEY_WAREHOUSE, JOURNEY_CONF (options win), JOURNEY_KEYSTORE_PASSWORD,",
+          "  JOURNEY_DRIVER_MEMORY (default 4g).",
+          "Exit status: 0 stopped by SIGTERM/SIGINT, 1 could not start, 2 bad usage or configuration."})
+  private static final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private final Map<String, String> env;
+    private final ToIntFunction<Options> server;
+
+    @Option(names = "--warehouse", paramLabel = "URI",
+        description = "warehouse root (env JOURNEY_WAREHOUSE; config journey.warehouse)")
+    private String warehouse;
+
+    @Option(names = "--host", paramLabel = "HOST", defaultValue = DEFAULT_HOST,
+        description = "interface to listen on (default ${DEFAULT-VALUE})")
+    private String host;
+
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "" + DEFAULT_PORT, converter = PortConverter.class,
+        description = "port to listen on (default ${DEFAULT-VALUE})")
+    private int port;
+
+    @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file layered over the defaults (env JOURNEY_CONF)")
+    private File conf;
+
+    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
+        description = "Spark or Hadoop setting for the session (repeatable), e.g. "
+            + "spark.hadoop.hive.server2.authentication=LDAP")
+    private Map<String, String> sparkConf = new LinkedHashMap<>();
+
+    @Option(names = "--users-file", paramLabel = "FILE",
+        description = "require a user name and password, checked against FILE (add users with scripts/sql-user.sh)")
+    private Path usersFile;
+
+    @Option(names = "--keystore", paramLabel = "FILE",
+        description = "serve TLS with this Java keystore (JKS or PKCS12); its password from "
+            + KEYSTORE_PASSWORD_ENV + " or --keystore-password-file")
+    private Path keystore;
+
+    @Option(names = "--keystore-password-file", paramLabel = "FILE", description = "file whose first line is the keystore password")
+    private Path keystorePasswordFile;
+
+    @Option(names = "--allow-unauthenticated-remote",
+        description = "serve a non-loopback HOST without authentication (trusted networks only)")
+    private boolean allowUnauthenticatedRemote;
+
+    @Option(names = "--allow-plaintext-remote", description = "serve a non-loopback HOST without TLS (trusted networks only)")
+    private boolean allowPlaintextRemote;
+
+    ServeCommand(Map<String, String> env, ToIntFunction<Options> server) {
+      this.env = env;
+      this.server = server;
+    }
+
+    @Override
+    public Integer call() {
+      return server.applyAsInt(options());
+    }
+
+    /** The checks picocli cannot make alone, and the environment fallbacks. */
+    private Options options() {
+      for (OptionSpec option : spec.commandLine().getParseResult().matchedOptions()) {
+        if (option.arity().max() > 0 && option.originalStringValues().stream().anyMatch(String::isBlank)) {
+          throw usage(option.longestName() + " needs a value");
         }
+      }
+      if (sparkConf.containsKey("")) {
+        throw usage("--spark-conf expects KEY=VALUE, got an empty KEY");
       }
       String keystorePassword = null;
       if (keystore != null) {
         keystorePassword = keystorePasswordFile != null ? firstLine(keystorePasswordFile) : env.get(KEYSTORE_PASSWORD_ENV);
         if (keystorePassword == null || keystorePassword.isEmpty()) {
-          throw new UsageException("--keystore needs its password in " + KEYSTORE_PASSWORD_ENV + " or --keystore-password-file");
+          throw usage("--keystore needs its password in " + KEYSTORE_PASSWORD_ENV + " or --keystore-password-file");
         }
       } else if (keystorePasswordFile != null) {
-        throw new UsageException("--keystore-password-file needs --keystore");
+        throw usage("--keystore-password-file needs --keystore");
       }
       Security security = new Security(usersFile == null ? null : new UsersFile(usersFile), keystore, keystorePassword,
-          allowRemote, allowPlaintext);
-      return new Options(warehouse, host, port, conf == null ? null : new File(conf), Map.copyOf(sparkConf), security, help);
+          allowUnauthenticatedRemote, allowPlaintextRemote);
+      String conf = this.conf != null ? this.conf.getPath() : env.get("JOURNEY_CONF");
+      return new Options(warehouse != null ? warehouse : env.get("JOURNEY_WAREHOUSE"), host, port,
+          conf == null ? null : new File(conf), Map.copyOf(sparkConf), security);
     }
 
-    private static String firstLine(Path file) {
+    private String firstLine(Path file) {
       try {
         return Files.readAllLines(file, StandardCharsets.UTF_8).stream().findFirst().orElse("");
       } catch (IOException e) {
-        throw new UsageException("cannot read --keystore-password-file " + file + ": " + e.getMessage());
+        throw usage("cannot read --keystore-password-file " + file + ": " + e.getMessage());
       }
     }
 
-    private static String value(String[] args, int i, String option) {
-      if (i >= args.length || args[i].isBlank()) {
-        throw new UsageException(option + " needs a value");
-      }
-      return args[i];
+    private ParameterException usage(String message) {
+      return new ParameterException(spec.commandLine(), message);
     }
+  }
 
-    private static int port(String text) {
+  /** A TCP port, 1 to 65535. */
+  static final class PortConverter implements ITypeConverter<Integer> {
+    @Override
+    public Integer convert(String value) {
       try {
-        int port = Integer.parseInt(text);
+        int port = Integer.parseInt(value);
         if (port >= 1 && port <= 65535) {
           return port;
         }
       } catch (NumberFormatException e) {
         // reported below
       }
-      throw new UsageException("--port must be a number from 1 to 65535, got '" + text + "'");
+      throw new TypeConversionException("must be a number from 1 to 65535, got '" + value + "'");
     }
   }
 
@@ -213,24 +250,28 @@ public final class SqlServer implements AutoCloseable {
   }
 
   static int run(String[] args, Map<String, String> env, PrintStream out, PrintStream err) {
-    Options options;
+    return execute(args, env, out, err, options -> serve(options, out, err));
+  }
+
+  /**
+   * Parses {@code args} (environment fallbacks from {@code env}) and hands the options to {@code server},
+   * whose result is the exit status; --help and usage errors never reach it (status 0 and 2).
+   */
+  static int execute(String[] args, Map<String, String> env, PrintStream out, PrintStream err,
+      ToIntFunction<Options> server) {
+    return Cli.execute(new ServeCommand(env, server), args, out, err);
+  }
+
+  private static int serve(Options options, PrintStream out, PrintStream err) {
     JobConfig config;
     try {
-      options = Options.parse(args, env);
-      if (options.help()) {
-        out.println(USAGE);
-        return 0;
-      }
       Map<String, String> overrides = new HashMap<>();
       if (options.warehouse() != null) {
         overrides.put("journey.warehouse", options.warehouse());
       }
       config = JobConfig.load(options.confFile(), overrides);
-    } catch (UsageException | InvalidConfigException e) {
+    } catch (InvalidConfigException e) {
       err.println("serve-sql.sh: " + e.getMessage());
-      if (e instanceof UsageException) {
-        err.println(USAGE);
-      }
       return 2;
     }
     Map<String, String> sparkConf = new HashMap<>(config.sparkConf());
@@ -406,7 +447,7 @@ public final class SqlServer implements AutoCloseable {
     for (Map.Entry<String, String> setting : CLIENT_SETTINGS.entrySet()) {
       options = options.updated(setting.getKey(), setting.getValue());
     }
-    return new SparkSession(spark.sparkContext(), Option.apply(spark.sharedState()), Option.empty(), extensions, options);
+    return new SparkSession(spark.sparkContext(), scala.Option.apply(spark.sharedState()), scala.Option.empty(), extensions, options);
   }
 
   @SuppressWarnings("unchecked")

@@ -1,15 +1,16 @@
 package com.journeyanalytics.jobs.serving;
 
+import com.journeyanalytics.common.cli.Cli;
 import java.io.BufferedReader;
 import java.io.Console;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
@@ -20,9 +21,12 @@ import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * The SQL endpoint's users: a text file with one line per user,
@@ -156,22 +160,50 @@ public final class UsersFile {
     }
   }
 
-  /**
-   * scripts/sql-user.sh FILE USER: adds USER to FILE (or replaces its password) with the password
-   * typed twice on the terminal, or read from the first line of stdin when there is no terminal.
-   */
+  /** scripts/sql-user.sh USERS_FILE USER. */
   public static void main(String[] args) {
-    System.exit(run(args, System.console(), System.in, System.err));
+    System.exit(run(args, System.console(), System.in, System.out, System.err));
   }
 
-  static int run(String[] args, Console console, java.io.InputStream in, PrintStream err) {
-    if (args.length != 2 || args[0].startsWith("-")) {
-      err.println("Usage: scripts/sql-user.sh USERS_FILE USER   (password from the terminal, or the first line of stdin)");
-      return 2;
+  static int run(String[] args, Console console, InputStream in, PrintStream out, PrintStream err) {
+    return Cli.execute(new AddUserCommand(console, in, err), args, out, err);
+  }
+
+  @Command(name = "sql-user.sh", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+      description = {"Adds USER to USERS_FILE, or changes its password: asks for the password twice on the",
+          "terminal (or reads the first line of stdin when there is no terminal) and stores a salted",
+          "PBKDF2-HMAC-SHA256 hash of it, in a file readable by its owner only. Users added while the",
+          "endpoint runs can log in at once. Start the endpoint with scripts/serve-sql.sh --users-file",
+          "USERS_FILE. See docs/serving.md."},
+      footer = "Exit status: 0 added, 1 the password could not be read, 2 bad usage, a bad user name or password.")
+  private static final class AddUserCommand implements Callable<Integer> {
+
+    private final Console console;
+    private final InputStream in;
+    private final PrintStream err;
+
+    @Parameters(index = "0", paramLabel = "USERS_FILE", description = "the users file (created if missing)")
+    private Path file;
+
+    @Parameters(index = "1", paramLabel = "USER", description = "the user name: 1 to 128 letters, digits or . _ @ -")
+    private String user;
+
+    AddUserCommand(Console console, InputStream in, PrintStream err) {
+      this.console = console;
+      this.in = in;
+      this.err = err;
     }
+
+    @Override
+    public Integer call() {
+      return addUser(file, user, console, in, err);
+    }
+  }
+
+  private static int addUser(Path file, String user, Console console, InputStream in, PrintStream err) {
     char[] password;
     if (console != null) {
-      password = console.readPassword("Password for %s: ", args[1]);
+      password = console.readPassword("Password for %s: ", user);
       char[] again = console.readPassword("Again: ");
       if (password == null || !Arrays.equals(password, again)) {
         err.println("sql-user.sh: the passwords differ");
@@ -187,14 +219,14 @@ public final class UsersFile {
       }
     }
     try {
-      new UsersFile(Paths.get(args[0])).put(args[1], password);
+      new UsersFile(file).put(user, password);
     } catch (IllegalArgumentException e) {
       err.println("sql-user.sh: " + e.getMessage());
       return 2;
     } finally {
       Arrays.fill(password, '\0');
     }
-    err.println("sql-user.sh: " + args[1] + " can now log in to endpoints started with --users-file " + args[0]);
+    err.println("sql-user.sh: " + user + " can now log in to endpoints started with --users-file " + file);
     return 0;
   }
 }

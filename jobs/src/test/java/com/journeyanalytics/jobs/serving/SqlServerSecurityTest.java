@@ -64,7 +64,8 @@ class SqlServerSecurityTest {
     Path usersFile = dir.resolve("users");
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     assertThat(UsersFile.run(new String[] {usersFile.toString(), "ann"}, null,
-        new ByteArrayInputStream("correct horse battery\n".getBytes(StandardCharsets.UTF_8)), new PrintStream(err))).isZero();
+        new ByteArrayInputStream("correct horse battery\n".getBytes(StandardCharsets.UTF_8)), new PrintStream(err),
+        new PrintStream(err))).isZero();
 
     port = SqlServerTest.freePort();
     server = SqlServer.start(SPARK, "127.0.0.1", port, database,

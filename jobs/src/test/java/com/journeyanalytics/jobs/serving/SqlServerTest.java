@@ -268,23 +268,4 @@ class SqlServerTest {
         .isInstanceOf(SqlServer.UsageException.class)
         .hasMessageContaining("without TLS");
   }
-
-  @Test
-  void optionsDefaultToLoopbackPort10000AndRejectABadPort() {
-    SqlServer.Options options = SqlServer.Options.parse(new String[] {"--warehouse", "/w"}, Map.of());
-    assertThat(options.host()).isEqualTo("127.0.0.1");
-    assertThat(options.port()).isEqualTo(10000);
-    assertThat(options.warehouse()).isEqualTo("/w");
-    assertThatThrownBy(() -> SqlServer.Options.parse(new String[] {"--port", "70000"}, Map.of()))
-        .isInstanceOf(SqlServer.UsageException.class);
-  }
-
-  @Test
-  void aKeystoreWithoutItsPasswordIsAUsageError() {
-    assertThatThrownBy(() -> SqlServer.Options.parse(new String[] {"--keystore", "/k.p12"}, Map.of()))
-        .isInstanceOf(SqlServer.UsageException.class)
-        .hasMessageContaining(SqlServer.KEYSTORE_PASSWORD_ENV);
-    assertThat(SqlServer.Options.parse(new String[] {"--keystore", "/k.p12"}, Map.of(SqlServer.KEYSTORE_PASSWORD_ENV, "s3cret"))
-        .security().keystorePassword()).isEqualTo("s3cret");
-  }
 }

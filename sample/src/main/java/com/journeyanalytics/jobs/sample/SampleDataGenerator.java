@@ -1,15 +1,22 @@
 package com.journeyanalytics.jobs.sample;
 
+import com.journeyanalytics.common.cli.Cli;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToIntFunction;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /**
  * Writes realistic, correlated, slightly dirty sample exports in the input contract's layout
@@ -18,69 +25,74 @@ import java.util.Map;
  */
 public final class SampleDataGenerator {
 
-  static final String USAGE = String.join("\n",
-      "Usage: scripts/generate-sample-data.sh --out DIR [--accounts N] [--days N] [--end-date YYYY-MM-DD]",
-      "                                       [--seed N] [--dirt-rate R]",
-      "",
-      "Writes sample CRM, marketing, support and usage exports in the input contract's layout:",
-      "  DIR/<source>/<dataset>/export_date=YYYY-MM-DD/part-NNNNN.<ext>",
-      "",
-      "  --out DIR              output folder (created; must not already hold exports you want to keep)",
-      "  --accounts N           number of customer accounts (default 2000)",
-      "  --days N               number of export days ending at --end-date (default 30)",
-      "  --end-date YYYY-MM-DD  last export day (default 2026-11-20)",
-      "  --seed N               random seed; the same options give the same bytes (default 42)",
-      "  --dirt-rate R          share of rows made deliberately dirty, 0 to 1 (default 0.005; 0 disables)",
-      "  --help                 print this text");
-
   /** Rows per part file: several files per day for the big datasets. */
   private static final long ROWS_PER_PART = 1_000_000;
 
-  public record Options(Path out, int accounts, int days, LocalDate endDate, long seed, double dirtRate) {
+  /** What to generate. */
+  public record Options(Path out, int accounts, int days, LocalDate endDate, long seed, double dirtRate) {}
 
-    public static Options parse(String[] args) {
-      Path out = null;
-      int accounts = 2000;
-      int days = 30;
-      LocalDate endDate = LocalDate.of(2026, 11, 20);
-      long seed = 42;
-      double dirtRate = 0.005;
-      for (int i = 0; i < args.length; i++) {
-        String name = args[i];
-        if (!name.startsWith("--") || name.equals("--help")) {
-          throw new IllegalArgumentException("unknown argument " + name);
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(name + " needs a value");
-        }
-        String value = args[++i];
-        try {
-          switch (name) {
-            case "--out" -> out = Path.of(value);
-            case "--accounts" -> accounts = Integer.parseInt(value);
-            case "--days" -> days = Integer.parseInt(value);
-            case "--end-date" -> endDate = LocalDate.parse(value);
-            case "--seed" -> seed = Long.parseLong(value);
-            case "--dirt-rate" -> dirtRate = Double.parseDouble(value);
-            default -> throw new IllegalArgumentException("unknown option " + name);
-          }
-        } catch (NumberFormatException | DateTimeParseException e) {
-          throw new IllegalArgumentException(name + " has an invalid value: " + value);
-        }
-      }
-      if (out == null) {
-        throw new IllegalArgumentException("--out is required");
-      }
+  @Command(name = "generate-sample-data.sh", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+      sortOptions = false,
+      description = {"Writes sample CRM, marketing, support and usage exports in the input contract's layout:",
+          "  DIR/<source>/<dataset>/export_date=YYYY-MM-DD/part-NNNNN.<ext>",
+          "The same options give the same bytes. See docs/sample-data.md."},
+      footer = "Exit status: 0 written, 1 the exports could not be written, 2 bad usage.")
+  private static final class GenerateCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    private final ToIntFunction<Options> generator;
+
+    @Option(names = "--out", paramLabel = "DIR", required = true,
+        description = "output folder (created; part files of the days written are replaced)")
+    private Path out;
+
+    @Option(names = "--accounts", paramLabel = "N", defaultValue = "2000",
+        description = "number of customer accounts (default ${DEFAULT-VALUE})")
+    private int accounts;
+
+    @Option(names = "--days", paramLabel = "N", defaultValue = "30",
+        description = "number of export days ending at --end-date, 1 to 3650 (default ${DEFAULT-VALUE})")
+    private int days;
+
+    @Option(names = "--end-date", paramLabel = "YYYY-MM-DD", defaultValue = "2026-11-20",
+        converter = Cli.DateConverter.class, description = "last export day (default ${DEFAULT-VALUE})")
+    private LocalDate endDate;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "42",
+        description = "random seed; the same options give the same bytes (default ${DEFAULT-VALUE})")
+    private long seed;
+
+    @Option(names = "--dirt-rate", paramLabel = "R", defaultValue = "0.005",
+        description = "share of rows made deliberately dirty, 0 to 1 (default ${DEFAULT-VALUE}; 0 disables)")
+    private double dirtRate;
+
+    GenerateCommand(ToIntFunction<Options> generator) {
+      this.generator = generator;
+    }
+
+    @Override
+    public Integer call() {
+      return generator.applyAsInt(options());
+    }
+
+    /** The ranges picocli cannot check alone. */
+    private Options options() {
       if (accounts < 1) {
-        throw new IllegalArgumentException("--accounts must be at least 1, got " + accounts);
+        throw usage("--accounts must be at least 1, got " + accounts);
       }
       if (days < 1 || days > 3650) {
-        throw new IllegalArgumentException("--days must be between 1 and 3650, got " + days);
+        throw usage("--days must be between 1 and 3650, got " + days);
       }
       if (!(dirtRate >= 0 && dirtRate <= 1)) {
-        throw new IllegalArgumentException("--dirt-rate must be between 0 and 1, got " + dirtRate);
+        throw usage("--dirt-rate must be between 0 and 1, got " + dirtRate);
       }
       return new Options(out, accounts, days, endDate, seed, dirtRate);
+    }
+
+    private ParameterException usage(String message) {
+      return new ParameterException(spec.commandLine(), message);
     }
   }
 
@@ -90,30 +102,33 @@ public final class SampleDataGenerator {
   private SampleDataGenerator() {}
 
   public static void main(String[] args) {
-    if (args.length == 0 || List.of(args).contains("--help")) {
-      System.out.println(USAGE);
-      System.exit(args.length == 0 ? 2 : 0);
-    }
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("generate-sample-data: " + e.getMessage() + " (see --help)");
-      System.exit(2);
-      return;
-    }
+    System.exit(run(args, System.out, System.err));
+  }
+
+  /** Usage on {@code out}; progress, the summary and errors on {@code err}. Returns the exit status. */
+  static int run(String[] args, PrintStream out, PrintStream err) {
+    return execute(args, out, err, options -> write(options, err));
+  }
+
+  /** Parses {@code args} and hands the options to {@code generator}; --help and usage errors never reach it. */
+  static int execute(String[] args, PrintStream out, PrintStream err, ToIntFunction<Options> generator) {
+    return Cli.execute(new GenerateCommand(generator), args, out, err);
+  }
+
+  private static int write(Options options, PrintStream err) {
     try {
       long started = System.nanoTime();
-      Summary summary = generate(options, System.err);
-      printSummary(summary, System.err);
-      System.err.printf(Locale.ROOT, "generate-sample-data: done in %.1f s, exports in %s%n",
+      Summary summary = generate(options, err);
+      printSummary(summary, err);
+      err.printf(Locale.ROOT, "generate-sample-data.sh: done in %.1f s, exports in %s%n",
           (System.nanoTime() - started) / 1e9, options.out());
+      return 0;
     } catch (UncheckedIOException e) {
-      System.err.println("generate-sample-data: cannot write the exports: " + e.getCause().getMessage());
-      System.exit(1);
+      err.println("generate-sample-data.sh: cannot write the exports: " + e.getCause().getMessage());
+      return 1;
     } catch (RuntimeException e) {
-      System.err.println("generate-sample-data: failed: " + e);
-      System.exit(1);
+      err.println("generate-sample-data.sh: failed: " + e);
+      return 1;
     }
   }
 
@@ -139,7 +154,7 @@ public final class SampleDataGenerator {
         duplicates.put(d, new ArrayList<>(sink.heldDuplicates()));
       }
       if (log != null && (day == firstDay || day == endDay || (day - firstDay) % 30 == 0)) {
-        log.printf(Locale.ROOT, "generate-sample-data: export_date=%s written (%d of %d)%n",
+        log.printf(Locale.ROOT, "generate-sample-data.sh: export_date=%s written (%d of %d)%n",
             Times.date(day), day - firstDay + 1, o.days());
       }
     }
@@ -147,9 +162,9 @@ public final class SampleDataGenerator {
   }
 
   static void printSummary(Summary s, PrintStream out) {
-    out.println("generate-sample-data: rows written per dataset (all export days):");
+    out.println("generate-sample-data.sh: rows written per dataset (all export days):");
     s.rows().forEach((d, n) -> out.printf(Locale.ROOT, "  %-28s %,d%n", d.source() + "/" + d.datasetName(), n));
-    out.println("generate-sample-data: deliberate dirt injected (rows):");
+    out.println("generate-sample-data.sh: deliberate dirt injected (rows):");
     for (DirtKind kind : DirtKind.values()) {
       long n = s.dirt().total(kind);
       out.printf(Locale.ROOT, "  %-22s %,8d  %s%s%n", kind.name().toLowerCase(Locale.ROOT), n, kind.description,

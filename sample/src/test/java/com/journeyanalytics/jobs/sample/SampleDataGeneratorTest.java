@@ -2,7 +2,6 @@ package com.journeyanalytics.jobs.sample;
 
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.journeyanalytics.common.schema.InputContract;
 import com.journeyanalytics.common.testing.SparkTestSession;
@@ -311,18 +310,6 @@ class SampleDataGeneratorTest {
       assertThat(Times.utc(s)).isEqualTo(Instant.ofEpochSecond(s).toString());
       assertThat(OffsetDateTime.parse(Times.withOffset(s, -5)).toEpochSecond()).isEqualTo(s);
     }
-  }
-
-  @Test
-  void badOptionsAreRejectedWithTheReason() {
-    assertThatThrownBy(() -> Options.parse(new String[] {"--accounts", "10"}))
-        .hasMessageContaining("--out is required");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--out", "x", "--end-date", "2026-13-01"}))
-        .hasMessageContaining("--end-date");
-    assertThatThrownBy(() -> Options.parse(new String[] {"--out", "x", "--dirt-rate", "2"}))
-        .hasMessageContaining("--dirt-rate");
-    assertThat(Options.parse(new String[] {"--out", "x"}))
-        .isEqualTo(new Options(Path.of("x"), 2000, 30, END, 42, 0.005));
   }
 
   @Test

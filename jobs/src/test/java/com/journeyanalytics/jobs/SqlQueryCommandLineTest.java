@@ -1,0 +1,51 @@
+package com.journeyanalytics.jobs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** scripts/sql.sh's command line: help and usage errors, which stop before any Spark session. */
+class SqlQueryCommandLineTest {
+
+  private record Run(int status, String out, String err) {}
+
+  private static Run run(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = SqlQuery.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void helpPrintsTheUsageOnStdoutAndExitsZero() {
+    Run run = run("--help");
+
+    assertThat(run.status()).isZero();
+    assertThat(run.out()).startsWith("Usage: sql.sh ").contains("--warehouse=URI", "--conf=FILE", "--spark-conf=KEY=VALUE",
+        "STATEMENT", "JOURNEY_WAREHOUSE");
+    assertThat(run.err()).isEmpty();
+  }
+
+  @Test
+  void anUnknownOptionOrAMissingOrBlankStatementExitsTwoWithAOneLineReason() {
+    Run unknown = run("--bogus", "SELECT 1");
+    Run missing = run("--warehouse", "/w");
+    Run blank = run(" ");
+    Run two = run("SELECT 1", "SELECT 2");
+
+    assertThat(unknown.status()).isEqualTo(2);
+    assertThat(unknown.err()).startsWith("sql.sh: Unknown option: '--bogus'\nUsage: sql.sh [-hV] ");
+    assertThat(missing.status()).isEqualTo(2);
+    assertThat(missing.err()).startsWith("sql.sh: Missing required parameter: 'STATEMENT'\nUsage: sql.sh ");
+    assertThat(blank.status()).isEqualTo(2);
+    assertThat(blank.err()).startsWith("sql.sh: no SQL statement given\nUsage: sql.sh ");
+    assertThat(two.status()).isEqualTo(2);
+    assertThat(two.err()).startsWith("sql.sh: Unmatched argument at index 1: 'SELECT 2'\nUsage: sql.sh ");
+    assertThat(unknown.out() + missing.out() + blank.out() + two.out()).isEmpty();
+  }
+}
