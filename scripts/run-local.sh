@@ -5,4 +5,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 
 journey_ensure_built
-journey_java com.journeyanalytics.jobs.JourneyJob "$@"
+progress=()
+# On a terminal, Spark's console progress bar shows the stage at work; a log file gets no \r lines.
+[[ -t 2 ]] && progress=(--spark-conf spark.ui.showConsoleProgress=true)
+journey_java com.journeyanalytics.jobs.JourneyJob "${progress[@]}" "$@"
