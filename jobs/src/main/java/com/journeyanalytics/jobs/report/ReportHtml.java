@@ -215,9 +215,27 @@ public final class ReportHtml {
     List<String> parts = new ArrayList<>();
     counts.forEach((status, n) -> parts.add("<span class=\"q q-" + esc(status) + "\">" + n + " " + esc(status) + "</span>"));
     h.append(String.join(" ", parts)).append("</p>\n");
-    h.append("<table id=\"checks\"><tr><th>status</th><th>dataset</th><th>check</th><th class=\"num\">observed</th>")
-        .append("<th class=\"num\">threshold</th><th>message</th></tr>\n");
-    for (Check c : sortedChecks(checks)) {
+    List<Check> sorted = sortedChecks(checks);
+    List<Check> attention = sorted.stream().filter(c -> "fail".equals(c.status()) || "warn".equals(c.status())).toList();
+    List<Check> rest = sorted.subList(attention.size(), sorted.size());
+    if (attention.isEmpty()) {
+      h.append("<p>No check failed or warned.</p>\n");
+    } else {
+      checkTable(h, "checks", attention);
+    }
+    if (!rest.isEmpty()) {
+      h.append("<details><summary>").append(counts.get("skipped")).append(" skipped (too little data to judge), ")
+          .append(counts.get("pass")).append(" passed</summary>\n");
+      checkTable(h, "other-checks", rest);
+      h.append("</details>\n");
+    }
+    h.append("</section>\n");
+  }
+
+  private static void checkTable(StringBuilder h, String id, List<Check> checks) {
+    h.append("<table id=\"").append(id).append("\"><tr><th>status</th><th>dataset</th><th>check</th>")
+        .append("<th class=\"num\">observed</th><th class=\"num\">threshold</th><th>message</th></tr>\n");
+    for (Check c : checks) {
       h.append("<tr class=\"q-").append(esc(c.status())).append("\"><td>").append(esc(c.status())).append("</td><td>")
           .append(esc(c.dataset())).append("</td><td>").append(esc(c.checkName())).append("</td><td class=\"num\">")
           .append(esc(number(c.observedValue()))).append("</td><td class=\"num\">").append(esc(number(c.threshold())))
@@ -389,6 +407,7 @@ public final class ReportHtml {
       .kpi-value{font-size:22px;font-weight:600}.kpi-month{font-size:12px;color:#9aa5b1;font-weight:400}
       .chart{width:100%}.chart.small{height:140px}.chart.wide{height:420px}.chart.funnel{height:320px}
       .funnel-grid{display:grid;grid-template-columns:repeat(2,1fr);gap:12px}
+      details{margin:8px 0}summary{cursor:pointer;color:#52606d}
       .note,.empty,footer{color:#616e7c;font-size:13px}footer{margin-top:32px}
       """;
 

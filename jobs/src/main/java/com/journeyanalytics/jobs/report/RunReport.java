@@ -85,6 +85,7 @@ public final class RunReport {
    */
   public static void writeQuietly(SparkSession spark, JobConfig config, TableStore tables, String runId,
       List<StepTime> steps) {
+    long t0 = System.nanoTime();
     try {
       Configuration hadoop = spark.sparkContext().hadoopConfiguration();
       try {
@@ -95,7 +96,7 @@ public final class RunReport {
       ReportData data = gather(spark, config, tables, runId, steps);
       Path path = reportPath(tables.warehouse(), data.run().runDate());
       write(hadoop, path, ReportHtml.render(data));
-      LOG.info("report of run {} written to {}", runId, path);
+      LOG.info("report of run {} written to {} in {} ms", runId, path, (System.nanoTime() - t0) / 1_000_000);
     } catch (Throwable e) {
       LOG.warn("the report of run {} could not be written (the run is not affected): {}", runId, e.toString(), e);
     }
