@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -182,20 +183,38 @@ public final class ReportHtml {
     long quarantined = run.quarantinedRows().values().stream().mapToLong(Long::longValue).sum();
     h.append("<p id=\"row-totals\">").append(count(in)).append(" rows in, ").append(count(quarantined))
         .append(" quarantined.</p>\n");
+    // output_rows holds, per dataset, "<dataset>.accepted" and "<dataset>.duplicates_removed": shown on its row.
+    Map<String, Long> out = new TreeMap<>();
+    Map<String, Long> duplicates = new TreeMap<>();
+    run.outputRows().forEach((key, rows) -> {
+      if (key.endsWith(".duplicates_removed")) {
+        duplicates.put(key.substring(0, key.length() - ".duplicates_removed".length()), rows);
+      } else {
+        out.put(key.endsWith(".accepted") ? key.substring(0, key.length() - ".accepted".length()) : key, rows);
+      }
+    });
     TreeSet<String> keys = new TreeSet<>();
     keys.addAll(run.inputRows().keySet());
     keys.addAll(run.quarantinedRows().keySet());
-    keys.addAll(run.outputRows().keySet());
     if (!keys.isEmpty()) {
-      h.append("<table id=\"rows\"><tr><th>dataset or table</th><th class=\"num\">in</th><th class=\"num\">quarantined</th>")
-          .append("<th class=\"num\">out</th></tr>\n");
+      h.append("<table id=\"rows-in\"><tr><th>dataset</th><th class=\"num\">in</th><th class=\"num\">quarantined</th>")
+          .append("<th class=\"num\">duplicates removed</th><th class=\"num\">accepted</th></tr>\n");
       for (String key : keys) {
         h.append("<tr><td>").append(esc(key)).append("</td>");
-        for (Map<String, Long> m : List.of(run.inputRows(), run.quarantinedRows(), run.outputRows())) {
+        for (Map<String, Long> m : List.of(run.inputRows(), run.quarantinedRows(), duplicates, out)) {
           Long v = m.get(key);
           h.append("<td class=\"num\">").append(v == null ? "" : count(v)).append("</td>");
         }
         h.append("</tr>\n");
+      }
+      h.append("</table>\n");
+    }
+    List<String> tables = out.keySet().stream().filter(k -> !keys.contains(k)).toList();
+    if (!tables.isEmpty()) {
+      h.append("<table id=\"rows-out\"><tr><th>table written</th><th class=\"num\">rows</th></tr>\n");
+      for (String table : tables) {
+        h.append("<tr><td>").append(esc(table)).append("</td><td class=\"num\">").append(count(out.get(table)))
+            .append("</td></tr>\n");
       }
       h.append("</table>\n");
     }
@@ -442,7 +461,7 @@ public final class ReportHtml {
           });
           draw('sankey', {
             tooltip: {trigger: 'item'},
-            series: [{type: 'sankey', left: 20, right: 110, top: 20, bottom: 20, nodeGap: 14,
+            series: [{type: 'sankey', left: 20, right: 110, top: 20, bottom: 20, nodeGap: 14, nodeAlign: 'left',
               emphasis: {focus: 'adjacency'}, lineStyle: {color: 'gradient', opacity: 0.4},
               data: names.map(function (n) { return {name: n}; }), links: data.sankey,
               label: {formatter: '{b}'}}]
@@ -456,7 +475,7 @@ public final class ReportHtml {
               return p.name + ': ' + p.value + (s.fromStart == null ? '' : ' (' + s.fromStart + ' % of step 1)');
             }},
             series: [{type: 'funnel', sort: 'none', top: 40, bottom: 10, left: '10%', width: '80%', minSize: '8%',
-              gap: 2, label: {position: 'inside', formatter: '{b}: {c}', color: '#102a43'},
+              gap: 2, label: {position: 'inside', formatter: '{b}: {c}', color: '#102a43', textBorderWidth: 0},
               data: f.steps.map(function (s) { return {name: s.name, value: s.value}; })}]
           });
         });

@@ -25,7 +25,8 @@ class RunReportHtmlTest {
     Run run = new Run("run-1", LocalDate.parse("2026-11-21"), "nightly", status, error,
         Instant.parse("2026-11-22T01:00:00Z"), Instant.parse("2026-11-22T01:02:30Z"),
         "succeeded".equals(status) ? Instant.parse("2026-11-22T01:02:29Z") : null,
-        Map.of("crm/accounts", 120L), Map.of("crm/accounts", 3L), Map.of("crm/accounts", 117L, "touchpoints", 900L),
+        Map.of("crm/accounts", 120L), Map.of("crm/accounts", 3L),
+        Map.of("crm/accounts.accepted", 115L, "crm/accounts.duplicates_removed", 2L, "touchpoints", 900L),
         "0.1.0-SNAPSHOT");
     List<Check> checks = List.of(
         new Check("crm/accounts", "completeness", "pass", 100.0, 99.0, "all there"),
@@ -66,7 +67,9 @@ class RunReportHtmlTest {
         .contains("<tr class=\"step-failed\"><td>touchpoints</td><td>failed</td><td class=\"num\">3.0 s</td>")
         .contains("<tr class=\"step-not-run\"><td>publish</td><td>not run</td>")
         .contains("<p id=\"row-totals\">120 rows in, 3 quarantined.</p>")
-        .contains("<tr><td>crm/accounts</td><td class=\"num\">120</td><td class=\"num\">3</td><td class=\"num\">117</td></tr>")
+        .contains("<tr><td>crm/accounts</td><td class=\"num\">120</td><td class=\"num\">3</td><td class=\"num\">2</td>"
+            + "<td class=\"num\">115</td></tr>")
+        .contains("<tr><td>touchpoints</td><td class=\"num\">900</td></tr>")
         .contains("<th>published</th><td>not published</td>")
         .contains("<th>duration</th><td>150.0 s</td>");
   }
