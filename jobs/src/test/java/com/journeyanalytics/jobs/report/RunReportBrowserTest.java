@@ -122,6 +122,20 @@ class RunReportBrowserTest {
     }
   }
 
+  @Test
+  void aReportThatCannotBeWrittenIsOnlyAWarning() throws Exception {
+    SparkSession spark = SparkTestSession.get();
+    Path root = Files.createTempDirectory("journey-report-failure");
+    // A warehouse whose _reports cannot be a folder: a file is in the way.
+    Path warehouse = root.resolve("warehouse");
+    Files.createDirectories(warehouse);
+    Files.writeString(warehouse.resolve(RunReport.FOLDER), "in the way");
+    var config = com.journeyanalytics.jobs.fixtures.TestRuns.config(root.resolve("exports"), warehouse, Map.of());
+    var tables = new com.journeyanalytics.common.delta.TableStore(spark, warehouse.toString(), config.storeDatabase());
+    RunReport.writeQuietly(spark, config, tables, "no-such-run", List.of());
+    assertThat(Files.readString(warehouse.resolve(RunReport.FOLDER))).isEqualTo("in the way");
+  }
+
   /** The share of pixels in the area that differ clearly from the white background. */
   private static double drawnShare(BufferedImage image, int x, int y, int w, int h) {
     int x1 = Math.min(image.getWidth(), x + w);
