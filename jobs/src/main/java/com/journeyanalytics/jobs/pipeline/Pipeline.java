@@ -6,6 +6,8 @@ import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.quality.QualityCheck.Status;
 import com.journeyanalytics.common.schema.PipelineTables;
+import com.journeyanalytics.jobs.report.ReportData.StepTime;
+import com.journeyanalytics.jobs.report.RunReport;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.Duration;
@@ -27,7 +29,8 @@ import scala.collection.JavaConverters;
  * it starts, when every check passed (with the versions it publishes) and when it ends
  * (succeeded or failed, with the error), and the data_quality results. A failing data-quality
  * check stops the run after its step; a run publishes (Publisher) only after every step and
- * check passed, so readers of the journey database never see a failed night.
+ * check passed, so readers of the journey database never see a failed night. Every run but
+ * maintenance ends by writing the night's report (RunReport), whose failure is only a warning.
  */
 public final class Pipeline {
 
@@ -48,12 +51,13 @@ public final class Pipeline {
     Instant started = Instant.now();
     writeRun(ctx, started, null, null, "running", null, List.of(), Map.of());
     List<StepResult> results = new ArrayList<>();
+    List<StepTime> times = new ArrayList<>();
     String error = null;
     boolean checksWritten = false;
     Map<String, Long> versions = Map.of();
     Instant published = null;
     try {
-      runSteps(ctx, results);
+      runSteps(ctx, results, times);
       if (ctx.mode() != RunMode.MAINTENANCE) {
         writeChecks(ctx, results);
         checksWritten = true;
@@ -62,7 +66,14 @@ public final class Pipeline {
         // killed from here on is published by the next run before anything else (RunHistory).
         writeRun(ctx, started, null, null, "running", null, results, versions);
         LOG.info("step {}/{} publish ...", steps.size() + 1, steps.size() + 1);
-        publish(ctx, versions);
+        long t0 = System.nanoTime();
+        try {
+          publish(ctx, versions);
+        } catch (RuntimeException e) {
+          times.add(new StepTime(PUBLISH, "failed", seconds(t0)));
+          throw e;
+        }
+        times.add(new StepTime(PUBLISH, "succeeded", seconds(t0)));
         published = Instant.now();
       }
     } catch (Throwable e) {
@@ -85,11 +96,32 @@ public final class Pipeline {
     LOG.info("run {} for {} ({}) {}", ctx.runId(), ctx.runDate(), ctx.mode().label(),
         error == null ? "succeeded" : "FAILED: " + error);
     LOG.info(summary(ctx, results, started));
+    if (ctx.mode() != RunMode.MAINTENANCE) {
+      RunReport.writeQuietly(ctx.spark(), ctx.config(), ctx.tables(), ctx.runId(), allSteps(times));
+    }
     return new RunOutcome(ctx.runId(), error == null, error, results);
   }
 
+  /** Name of the last step of a run (other than maintenance) in the report. */
+  static final String PUBLISH = "publish";
+
+  /** Every step of the run in order with its time; those it did not reach are {@code not run}. */
+  private List<StepTime> allSteps(List<StepTime> times) {
+    List<StepTime> all = new ArrayList<>(times);
+    List<String> names = new ArrayList<>(steps.stream().map(Step::name).toList());
+    names.add(PUBLISH);
+    for (String name : names.subList(Math.min(times.size(), names.size()), names.size())) {
+      all.add(new StepTime(name, "not run", 0));
+    }
+    return all;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+
   /** The steps in order; a step with a failing check stops the run after it. */
-  private void runSteps(RunContext ctx, List<StepResult> results) {
+  private void runSteps(RunContext ctx, List<StepResult> results, List<StepTime> times) {
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
       int total = steps.size() + (ctx.mode() == RunMode.MAINTENANCE ? 0 : 1);
@@ -99,12 +131,17 @@ public final class Pipeline {
       try {
         result = step.run(ctx);
       } catch (StepFailedException e) {
+        times.add(new StepTime(step.name(), "failed", seconds(t0)));
         results.add(e.partial());
+        throw e;
+      } catch (RuntimeException | Error e) {
+        times.add(new StepTime(step.name(), "failed", seconds(t0)));
         throw e;
       }
       results.add(result);
       LOG.info("step {} done in {} s: {}", step.name(), (System.nanoTime() - t0) / 1_000_000_000, describe(result));
       List<QualityCheck> failed = result.checks().stream().filter(c -> c.status() == Status.FAIL).toList();
+      times.add(new StepTime(step.name(), failed.isEmpty() ? "succeeded" : "failed", seconds(t0)));
       if (!failed.isEmpty()) {
         throw new DataQualityFailure(failed);
       }

@@ -91,6 +91,21 @@ class PrivacyRunTest {
     assertThat(logText).contains("email:" + bob);
     assertThat(logText.toLowerCase(Locale.ROOT)).doesNotContain(PrivacyCorpus.ADDRESSES_AS_WRITTEN);
 
+    // The nights' reports hold none either; the failed night's shows its (masked) error.
+    List<String> reports;
+    try (Stream<Path> files = Files.list(warehouse.resolve("_reports"))) {
+      reports = files.filter(p -> p.toString().endsWith(".html")).sorted().map(p -> {
+        try {
+          return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }).toList();
+    }
+    assertThat(reports).hasSize(2);
+    assertThat(reports.get(1)).contains("status-failed").contains("email:" + bob);
+    reports.forEach(report -> assertThat(report.toLowerCase(Locale.ROOT)).doesNotContain(PrivacyCorpus.ADDRESSES_AS_WRITTEN));
+
     // Derby's log and Hive's scratch folders are under the warehouse, owner-only, not in the temp folder.
     Path local = warehouse.resolve("_local");
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(local))).isEqualTo("rwx------");

@@ -1,0 +1,66 @@
+package com.journeyanalytics.jobs.report;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the night's report shows, as plain values read from the tables (RunReport) and
+ * rendered by ReportHtml. Lists are in display order.
+ *
+ * @param dataSource where the charts' data comes from, in words (the run's own table versions, or
+ *     the published night when the run published nothing)
+ * @param notes sections whose data could not be read, with why (the report is written anyway)
+ */
+public record ReportData(
+    Run run,
+    List<StepTime> steps,
+    List<Check> checks,
+    List<KpiSeries> kpis,
+    List<Flow> sankey,
+    List<FunnelStep> funnels,
+    List<Credit> attribution,
+    String dataSource,
+    List<String> notes,
+    Instant generatedAt) {
+
+  public ReportData {
+    steps = List.copyOf(steps);
+    checks = List.copyOf(checks);
+    kpis = List.copyOf(kpis);
+    sankey = List.copyOf(sankey);
+    funnels = List.copyOf(funnels);
+    attribution = List.copyOf(attribution);
+    notes = List.copyOf(notes);
+  }
+
+  /** The run's pipeline_runs row. Timestamps may be null (a run still running has no finished_at). */
+  public record Run(String runId, LocalDate runDate, String mode, String status, String error, Instant startedAt,
+      Instant finishedAt, Instant publishedAt, Map<String, Long> inputRows, Map<String, Long> quarantinedRows,
+      Map<String, Long> outputRows, String appVersion) {}
+
+  /** One step of the run: its name, {@code succeeded | failed | not run}, and how long it took. */
+  public record StepTime(String name, String status, double seconds) {}
+
+  /** One data_quality row of the run. */
+  public record Check(String dataset, String checkName, String status, Double observedValue, Double threshold,
+      String message) {}
+
+  /** A KPI's monthly values (dimension all), one per month, null where it has none. */
+  public record KpiSeries(String kpi, String unit, List<LocalDate> months, List<Double> values) {
+    public KpiSeries {
+      months = List.copyOf(months);
+      values = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(values));
+    }
+  }
+
+  /** A Sankey link: customers that moved from one stage to the next (forward moves only). */
+  public record Flow(String source, String target, long customers) {}
+
+  /** One step of a configured funnel (dimension all). */
+  public record FunnelStep(String funnel, int step, String stepName, long customers, Double conversionFromStart) {}
+
+  /** Channel-level conversions and revenue credited by one attribution model. */
+  public record Credit(String model, String channel, double conversions, Double revenue) {}
+}
