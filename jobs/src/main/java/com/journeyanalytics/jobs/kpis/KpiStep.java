@@ -110,6 +110,7 @@ public final class KpiStep implements Step {
    */
   private static WriteResult writeChanges(RunContext context, Dataset<Row> current) {
     Dataset<Row> changes = RunHistory.publishedBefore(context.tables(), context.runDate())
+        // A run recorded by a job version without this step left no kpis version to compare with.
         .filter(run -> run.tableVersions().containsKey(KPIS.name()))
         .map(run -> KpiChanges.between(
             context.spark().read().format("delta").option("versionAsOf", run.tableVersions().get(KPIS.name()))
