@@ -200,8 +200,62 @@ public final class KpiCatalog {
         }
       }
     }
+    md.append(CHANGES);
     return md.toString();
   }
+
+  /** The kpi_changes table, after the catalog: what a night changed in numbers already reported. */
+  private static final String CHANGES = """
+
+      ## What a night changed: `kpi_changes`
+
+      Every run also compares the kpis it wrote with those of the previous published run and writes
+      one row per value that differs to `kpi_changes`: `run_id`, `run_date`, `previous_run_id`, the
+      KPI key (`period_grain`, `period_start`, `kpi`, `dimension`, `dimension_value`),
+      `previous_value`, `value`, `change_kind` and `config_changed`. An unchanged value has no row.
+
+      - The previous published run is the last `succeeded` run (maintenance excluded) whose
+        `run_date` is before this run's date; its kpis are read by Delta time travel at the version
+        its `pipeline_runs.table_versions['kpis']` recorded. So a rerun of a date compares with the
+        same night and writes the same rows (the write is skipped: even `run_id` stays).
+      - Each run replaces only the rows of its `run_date`. A run with no previous published run (the
+        first night, or a full refresh on an empty store) writes none: every value would be `new`
+        and tell nothing.
+      - A full refresh is a run like another: compared with the previous published run before its
+        date, it shows what the rebuild changed. After a full refresh to an older date, the rows of
+        later run dates stay until those nights are run again (the next nightly run catches them
+        up).
+      - `change_kind`, by the KPI key in both runs' kpis:
+        - `new`: no such row before (a period that started since, a new breakdown value);
+        - `removed`: no such row now (e.g. the only account of a segment moved to another one);
+          a row absent on one side is `new` or `removed` whatever its period;
+        - `in_progress`: the value changed and its period contained the previous run's date
+          (`period_start <= previous run_date < the next period's start`): it was partial then;
+        - `restated`: the value changed in a period already closed at the previous run's date:
+          late data, a re-stitched identity, a corrected export or a changed configuration.
+      - Only `value` is compared, null-safely: null to 1.5 is a change, null to null is not.
+      - `config_changed`: whether this run's `config_sha256` differs from the previous run's, which
+        tells a restatement caused by a new configuration from one caused by the data.
+
+      Every night has `new` rows for the periods that started since the previous one (at least the
+      run date's `dau`; on a month's first night, the whole new month) and `in_progress` rows for the
+      months still running. `restated` rows are the ones to read.
+
+      Example: night-1 for 2026-03-10 published; the next night, for 2026-03-11, an export brings
+      a ticket created 2026-02-20 that was late, and a ticket of the day, while an account moved
+      from segment SMB to Enterprise (breakdowns use the current CRM attributes):
+
+      | period_grain | period_start | kpi | dimension | dimension_value | previous_value | value | change_kind |
+      |---|---|---|---|---|---|---|---|
+      | month | 2026-02-01 | tickets | all | all | 1 | 2 | restated |
+      | month | 2026-03-01 | tickets | all | all | 1 | 2 | in_progress |
+      | day | 2026-03-11 | dau | all | all | null | 0 | new |
+      | month | 2026-02-01 | revenue | segment | SMB | 100 | null | removed |
+
+      February had closed by 2026-03-10: its tickets (1, now 1 + 1) are restated. March contained
+      2026-03-10: its tickets (1, now 1 + 1) were in progress. The day 2026-03-11 did not exist for
+      night-1. The account was SMB's only one with a February invoice: that row is gone.
+      """;
 
   /** Writes docs/kpis.md (or the path given) from the catalog. */
   public static void main(String[] args) throws IOException {

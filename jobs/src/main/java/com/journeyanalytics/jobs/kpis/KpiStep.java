@@ -16,10 +16,12 @@ import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.jobs.journeys.PayingIntervals;
 import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunHistory;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepResult;
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.math.BigDecimal;
+import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -37,7 +39,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * Writes the kpis table: every KPI of {@link KpiCatalog} per calendar month (dau also per day),
- * overall and by its breakdowns, in one narrow table. The computation is the SQL under
+ * overall and by its breakdowns, in one narrow table, and what that changed in the values the
+ * previous published run reported ({@link KpiChanges}). The computation is the SQL under
  * {@code sql/kpis/}; see docs/kpis.md for the definitions.
  */
 public final class KpiStep implements Step {
@@ -94,8 +97,27 @@ public final class KpiStep implements Step {
     Dataset<Row> kpis = computeKpis(
         context.spark(), inputs, intervals, context.config().kpis(), context.runDate(), context.runId());
     WriteResult write = context.tables().replace(KPIS, kpis);
-    return StepResult.of(List.of(write), reconcile(context.tables().read(KPIS.name()), inputs, intervals,
-        context.runDate()));
+    Dataset<Row> written = context.tables().read(KPIS.name());
+    WriteResult changes = writeChanges(context, written);
+    return StepResult.of(List.of(write, changes), reconcile(written, inputs, intervals, context.runDate()));
+  }
+
+  /**
+   * Replaces the run date's rows of kpi_changes: the kpis just written against those of the previous
+   * published run, read at the version its pipeline_runs row recorded. That run is the last one for
+   * a date before this run's, so a rerun of the date compares with the same night and writes the
+   * same rows. With no such run (the first night) the run date has no rows.
+   */
+  private static WriteResult writeChanges(RunContext context, Dataset<Row> current) {
+    Dataset<Row> changes = RunHistory.publishedBefore(context.tables(), context.runDate())
+        // A run recorded by a job version without this step left no kpis version to compare with.
+        .filter(run -> run.tableVersions().containsKey(KPIS.name()))
+        .map(run -> KpiChanges.between(
+            context.spark().read().format("delta").option("versionAsOf", run.tableVersions().get(KPIS.name()))
+                .load(context.tables().location(KPIS.name())),
+            current, run, context.runId(), context.runDate(), context.config().configSha256()))
+        .orElseGet(() -> context.spark().createDataFrame(List.of(), KpiChanges.SPEC.schema()));
+    return context.tables().replaceSlice(KpiChanges.SPEC, changes, Map.of("run_date", Date.valueOf(context.runDate())));
   }
 
   /** The kpis table's rows for the run date. */

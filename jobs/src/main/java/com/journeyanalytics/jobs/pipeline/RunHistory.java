@@ -96,12 +96,15 @@ public final class RunHistory {
     return rows.stream().findFirst();
   }
 
+  /** A published run as pipeline_runs recorded it: what a later night compares itself with. */
+  public record PublishedRun(String runId, LocalDate runDate, String configSha256, Map<String, Long> tableVersions) {}
+
   /**
-   * The Delta version at which the last succeeded run for a date before {@code runDate} left the
-   * table {@code key} (as pipeline_runs.table_versions names it), if any: what that night
-   * accepted. A rerun of a date, after a killed or failed attempt, finds the same one.
+   * The last succeeded run (maintenance excluded: it publishes no data) for a date before {@code
+   * runDate}, if any. Before the date, not the last run: a rerun of a date, after a killed or failed
+   * attempt or not, finds the same one.
    */
-  public static Optional<Long> versionBefore(TableStore tables, LocalDate runDate, String key) {
+  public static Optional<PublishedRun> publishedBefore(TableStore tables, LocalDate runDate) {
     if (!tables.exists(PipelineTables.PIPELINE_RUNS.name())) {
       return Optional.empty();
     }
@@ -109,10 +112,20 @@ public final class RunHistory {
         .filter(col("status").equalTo("succeeded").and(col("mode").notEqual(RunMode.MAINTENANCE.label()))
             .and(col("run_date").lt(lit(java.sql.Date.valueOf(runDate)))))
         .orderBy(col("run_date").desc(), col("finished_at").desc(), col("run_id").desc())
-        .select(col("table_versions").getItem(key))
+        .select("run_id", "run_date", "config_sha256", "table_versions")
         .limit(1)
         .collectAsList();
-    return rows.stream().findFirst().filter(r -> !r.isNullAt(0)).map(r -> r.getLong(0));
+    return rows.stream().findFirst().map(r -> new PublishedRun(r.getString(0), r.getDate(1).toLocalDate(),
+        r.getString(2), r.isNullAt(3) ? Map.of() : Map.copyOf(r.<String, Long>getJavaMap(3))));
+  }
+
+  /**
+   * The Delta version at which the last succeeded run for a date before {@code runDate} left the
+   * table {@code key} (as pipeline_runs.table_versions names it), if any: what that night
+   * accepted. A rerun of a date, after a killed or failed attempt, finds the same one.
+   */
+  public static Optional<Long> versionBefore(TableStore tables, LocalDate runDate, String key) {
+    return publishedBefore(tables, runDate).map(run -> run.tableVersions().get(key));
   }
 
   /**

@@ -158,11 +158,18 @@ class KpiStepTest {
     assertThat(kpis.select("kpi").distinct().count()).isEqualTo(KpiCatalog.ALL.size());
   }
 
+  /** No pipeline_runs here, so no previous published run: nothing to compare with. */
+  @Test
+  void writesAnEmptyKpiChangesTableWithoutAPreviousRun() {
+    assertThatDataFrame(tables.read("kpi_changes")).hasSchema(KpiChanges.SPEC.schema()).hasRowCount(0);
+  }
+
   @Test
   void rerunChangesNoTableVersion() {
     long before = tables.version("kpis");
     StepResult rerun = new KpiStep().run(context("run-2"));
-    assertThat(rerun.writes()).singleElement().satisfies(w -> assertThat(w.changed()).isFalse());
+    assertThat(rerun.writes()).extracting(TableStore.WriteResult::table, TableStore.WriteResult::changed)
+        .containsExactly(tuple("kpis", false), tuple("kpi_changes", false));
     assertThat(tables.version("kpis")).isEqualTo(before);
     assertThat(tables.read("kpis").where("run_id <> 'run-1'").count()).isZero();
   }
