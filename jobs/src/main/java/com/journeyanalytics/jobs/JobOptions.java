@@ -1,6 +1,7 @@
 package com.journeyanalytics.jobs;
 
 import com.journeyanalytics.common.cli.Cli;
+import com.journeyanalytics.common.cli.WarehouseOptions;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import java.io.File;
 import java.io.PrintStream;
@@ -13,6 +14,7 @@ import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -81,16 +83,8 @@ public record JobOptions(
         description = "exports root (env JOURNEY_EXPORTS; config journey.exports)")
     private String exports;
 
-    @Option(names = "--warehouse", paramLabel = "URI",
-        description = "warehouse root (env JOURNEY_WAREHOUSE; config journey.warehouse)")
-    private String warehouse;
-
-    @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file layered over the defaults (env JOURNEY_CONF)")
-    private File conf;
-
-    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
-        description = "Spark or Hadoop setting for the session (repeatable)")
-    private Map<String, String> sparkConf = new LinkedHashMap<>();
+    @Mixin
+    private WarehouseOptions store;
 
     JobCommand(Map<String, String> env, ToIntFunction<JobOptions> job) {
       this.env = env;
@@ -114,15 +108,11 @@ public record JobOptions(
       } else if (from != null || to != null) {
         throw new ParameterException(spec.commandLine(), "--from and --to go with --mode backfill");
       }
-      if (sparkConf.containsKey("")) {
-        throw new ParameterException(spec.commandLine(), "--spark-conf expects KEY=VALUE, got an empty KEY");
-      }
+      Map<String, String> sparkConf = store.sparkConf();
       LocalDate date = runDate != null ? runDate
           : mode == RunMode.BACKFILL ? to : LocalDate.now(ZoneOffset.UTC).minusDays(1);
-      File confFile = conf != null ? conf : env.get("JOURNEY_CONF") == null ? null : new File(env.get("JOURNEY_CONF"));
       return new JobOptions(mode, date, from, to, exports != null ? exports : env.get("JOURNEY_EXPORTS"),
-          warehouse != null ? warehouse : env.get("JOURNEY_WAREHOUSE"), confFile, Map.copyOf(sparkConf),
-          env.get(HASH_KEY_ENV));
+          store.warehouse(env), store.conf(env), sparkConf, env.get(HASH_KEY_ENV));
     }
   }
 

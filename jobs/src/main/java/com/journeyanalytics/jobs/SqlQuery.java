@@ -4,16 +4,14 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.to_json;
 
 import com.journeyanalytics.common.cli.Cli;
+import com.journeyanalytics.common.cli.WarehouseOptions;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
-import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.spark.SparkSessions;
-import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
 import java.io.File;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -27,8 +25,8 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import picocli.CommandLine;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -66,16 +64,8 @@ public final class SqlQuery {
     private final PrintStream out;
     private final PrintStream err;
 
-    @Option(names = "--warehouse", paramLabel = "URI",
-        description = "warehouse root (env JOURNEY_WAREHOUSE; default data/warehouse)")
-    private String warehouse;
-
-    @Option(names = "--conf", paramLabel = "FILE", description = "HOCON file layered over the defaults (env JOURNEY_CONF)")
-    private File conf;
-
-    @Option(names = "--spark-conf", paramLabel = "KEY=VALUE",
-        description = "Spark or Hadoop setting for the session (repeatable)")
-    private Map<String, String> sparkConf = new LinkedHashMap<>();
+    @Mixin
+    private WarehouseOptions store;
 
     @Parameters(paramLabel = "STATEMENT", description = "the SQL statement")
     private String statement;
@@ -91,12 +81,7 @@ public final class SqlQuery {
       if (statement.isBlank()) {
         throw new ParameterException(spec.commandLine(), "no SQL statement given");
       }
-      if (sparkConf.containsKey("")) {
-        throw new ParameterException(spec.commandLine(), "--spark-conf expects KEY=VALUE, got an empty KEY");
-      }
-      String warehouseUri = warehouse != null ? warehouse : env.get("JOURNEY_WAREHOUSE");
-      File confFile = conf != null ? conf : env.get("JOURNEY_CONF") == null ? null : new File(env.get("JOURNEY_CONF"));
-      return query(statement, warehouseUri, confFile, sparkConf, out, err);
+      return query(statement, store.warehouse(env), store.conf(env), store.sparkConf(), out, err);
     }
   }
 
@@ -113,12 +98,7 @@ public final class SqlQuery {
       err.println("sql.sh: " + e.getMessage());
       return 2;
     }
-    Map<String, String> settings = new HashMap<>(config.sparkConf());
-    settings.putAll(sparkConf);
-    settings.put("spark.ui.enabled", "false");
-    SparkSession spark = SparkSessions.getOrCreate(new SessionSettings("journey-sql",
-        System.getProperty("spark.master") == null ? "local[2]" : null, TableStore.qualifyLocal(config.warehouse()),
-        config.metastoreUris(), config.derbyMetastorePath(), settings));
+    SparkSession spark = SparkSessions.forReading("journey-sql", config, sparkConf);
     try {
       if (spark.catalog().databaseExists(config.database())) {
         spark.catalog().setCurrentDatabase(config.database());

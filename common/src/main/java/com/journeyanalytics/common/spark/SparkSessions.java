@@ -1,6 +1,8 @@
 package com.journeyanalytics.common.spark;
 
 import com.journeyanalytics.common.Hashing;
+import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.TableStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -33,6 +35,18 @@ public final class SparkSessions {
       String metastoreUris,
       String derbyMetastorePath,
       Map<String, String> sparkConf) {}
+
+  /**
+   * The session of a command that reads a warehouse (sql.sh, report.sh): the job's settings plus
+   * {@code sparkConf}, no web UI, and local[2] unless spark-submit chose the master.
+   */
+  public static SparkSession forReading(String appName, JobConfig config, Map<String, String> sparkConf) {
+    Map<String, String> settings = new HashMap<>(config.sparkConf());
+    settings.putAll(sparkConf);
+    settings.put("spark.ui.enabled", "false");
+    return getOrCreate(new SessionSettings(appName, System.getProperty("spark.master") == null ? "local[2]" : null,
+        TableStore.qualifyLocal(config.warehouse()), config.metastoreUris(), config.derbyMetastorePath(), settings));
+  }
 
   public static SparkSession getOrCreate(SessionSettings settings) {
     SparkSession.Builder builder = SparkSession.builder().appName(settings.appName());

@@ -1,23 +1,22 @@
 package com.journeyanalytics.jobs.report;
 
 import com.journeyanalytics.common.cli.Cli;
+import com.journeyanalytics.common.cli.WarehouseOptions;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.spark.SparkSessions;
-import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
-import java.io.File;
-import java.io.PrintStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.time.LocalDate;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,20 +30,14 @@ import picocli.CommandLine.Option;
         + "page, by default <warehouse>/_reports/<run_date>.html.")
 public final class ReportCommand implements Callable<Integer> {
 
-  @Option(names = "--warehouse", paramLabel = "URI", description = "The warehouse (default: configured, env JOURNEY_WAREHOUSE).")
-  String warehouse;
+  @Mixin
+  private WarehouseOptions store;
 
   @Option(names = "--run-date", paramLabel = "YYYY-MM-DD", converter = Cli.DateConverter.class, description = "The run date (default: the date of the last run).")
   LocalDate runDate;
 
   @Option(names = "--out", paramLabel = "FILE", description = "Where to write it, a path or URI (default: <warehouse>/_reports/<run_date>.html).")
   String out;
-
-  @Option(names = "--conf", paramLabel = "FILE", description = "A HOCON file layered over the defaults (env JOURNEY_CONF).")
-  File conf;
-
-  @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "A Spark or Hadoop setting, repeatable.")
-  Map<String, String> sparkConf = new LinkedHashMap<>();
 
   private Map<String, String> env = Map.of();
   private PrintStream stdout = System.out;
@@ -65,25 +58,19 @@ public final class ReportCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws IOException {
+    Map<String, String> sparkConf = store.sparkConf();
     Map<String, String> overrides = new HashMap<>();
-    String wh = warehouse != null ? warehouse : env.get("JOURNEY_WAREHOUSE");
-    if (wh != null) {
-      overrides.put("journey.warehouse", wh);
+    if (store.warehouse(env) != null) {
+      overrides.put("journey.warehouse", store.warehouse(env));
     }
-    File confFile = conf != null ? conf : env.get("JOURNEY_CONF") == null ? null : new File(env.get("JOURNEY_CONF"));
     JobConfig config;
     try {
-      config = JobConfig.load(confFile, overrides);
+      config = JobConfig.load(store.conf(env), overrides);
     } catch (InvalidConfigException e) {
       stderr.println("report.sh: " + e.getMessage());
       return 2;
     }
-    Map<String, String> settings = new HashMap<>(config.sparkConf());
-    settings.putAll(sparkConf);
-    settings.put("spark.ui.enabled", "false");
-    SparkSession spark = SparkSessions.getOrCreate(new SessionSettings("journey-report",
-        System.getProperty("spark.master") == null ? "local[2]" : null, TableStore.qualifyLocal(config.warehouse()),
-        config.metastoreUris(), config.derbyMetastorePath(), settings));
+    SparkSession spark = SparkSessions.forReading("journey-report", config, sparkConf);
     TableStore tables = new TableStore(spark, config.warehouse(), config.storeDatabase());
     Optional<String> runId = RunReport.findRun(tables, Optional.ofNullable(runDate));
     if (runId.isEmpty()) {
