@@ -216,8 +216,13 @@ public final class KpiCatalog {
 
       - The previous published run is the last `succeeded` run (maintenance excluded) whose
         `run_date` is before this run's date; its kpis are read by Delta time travel at the version
-        its `pipeline_runs.table_versions['kpis']` recorded. So a rerun of a date compares with the
+        its `pipeline_runs.table_versions['kpis']` recorded, or, while it is the run readers see, at
+        the version the `journey.kpis` view is pinned to (maintenance moves it to the compacted
+        version: the same rows, files a vacuum keeps). So a rerun of a date compares with the
         same night and writes the same rows (the write is skipped: even `run_id` stays).
+      - If a vacuum has deleted the files of that version (a rerun of a night long after the one
+        before it, with maintenance in between), the run writes no rows for its date and records
+        the check `kpi_changes_baseline` as `warn` in data_quality, instead of failing.
       - Each run replaces only the rows of its `run_date`. A run with no previous published run (the
         first night, or a full refresh on an empty store) writes none: every value would be `new`
         and tell nothing.

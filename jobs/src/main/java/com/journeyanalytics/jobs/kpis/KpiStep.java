@@ -15,20 +15,25 @@ import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.jobs.journeys.PayingIntervals;
+import com.journeyanalytics.jobs.pipeline.Publisher;
 import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.RunHistory;
 import com.journeyanalytics.jobs.pipeline.Step;
 import com.journeyanalytics.jobs.pipeline.StepResult;
 import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.sql.Date;
 import java.sql.Timestamp;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -98,26 +103,56 @@ public final class KpiStep implements Step {
         context.spark(), inputs, intervals, context.config().kpis(), context.runDate(), context.runId());
     WriteResult write = context.tables().replace(KPIS, kpis);
     Dataset<Row> written = context.tables().read(KPIS.name());
-    WriteResult changes = writeChanges(context, written);
-    return StepResult.of(List.of(write, changes), reconcile(written, inputs, intervals, context.runDate()));
+    List<QualityCheck> checks = new ArrayList<>(reconcile(written, inputs, intervals, context.runDate()));
+    WriteResult changes = writeChanges(context, written, checks);
+    return StepResult.of(List.of(write, changes), checks);
   }
 
   /**
    * Replaces the run date's rows of kpi_changes: the kpis just written against those of the previous
-   * published run, read at the version its pipeline_runs row recorded. That run is the last one for
-   * a date before this run's, so a rerun of the date compares with the same night and writes the
-   * same rows. With no such run (the first night) the run date has no rows.
+   * published run. That run is the last one for a date before this run's, so a rerun of the date
+   * compares with the same night and writes the same rows. With no such run (the first night), or
+   * none whose kpis can still be read, the run date has no rows.
    */
-  private static WriteResult writeChanges(RunContext context, Dataset<Row> current) {
+  private static WriteResult writeChanges(RunContext context, Dataset<Row> current, List<QualityCheck> checks) {
     Dataset<Row> changes = RunHistory.publishedBefore(context.tables(), context.runDate())
         // A run recorded by a job version without this step left no kpis version to compare with.
         .filter(run -> run.tableVersions().containsKey(KPIS.name()))
-        .map(run -> KpiChanges.between(
-            context.spark().read().format("delta").option("versionAsOf", run.tableVersions().get(KPIS.name()))
-                .load(context.tables().location(KPIS.name())),
-            current, run, context.runId(), context.runDate(), context.config().configSha256()))
+        .flatMap(run -> previousKpis(context, run, checks).map(previous -> KpiChanges.between(previous, current, run,
+            context.runId(), context.runDate(), context.config().configSha256())))
         .orElseGet(() -> context.spark().createDataFrame(List.of(), KpiChanges.SPEC.schema()));
     return context.tables().replaceSlice(KpiChanges.SPEC, changes, Map.of("run_date", Date.valueOf(context.runDate())));
+  }
+
+  /**
+   * The previous run's kpis. While that run is the one readers see, at the version its view is pinned
+   * to: maintenance re-pins the view to a compacted version (the same rows), and a vacuum a week
+   * later deletes the files of the version the run recorded. Otherwise at the recorded version; if a
+   * vacuum deleted its files (a rerun long after), a warning instead of a failed night.
+   */
+  private static Optional<Dataset<Row>> previousKpis(RunContext context, RunHistory.PublishedRun run,
+      List<QualityCheck> checks) {
+    Publisher.Pin pin = Publisher.publishedPins(context.spark(), context.config().database()).get(KPIS.name());
+    long version = pin != null && pin.runId().equals(run.runId()) ? pin.version() : run.tableVersions().get(KPIS.name());
+    Dataset<Row> previous = context.spark().read().format("delta").option("versionAsOf", version)
+        .load(context.tables().location(KPIS.name()));
+    long missing = Arrays.stream(previous.inputFiles()).filter(file -> !exists(context, file)).count();
+    if (missing == 0) {
+      return Optional.of(previous);
+    }
+    checks.add(new QualityCheck(KpiChanges.SPEC.name(), "kpi_changes_baseline", QualityCheck.Status.WARN,
+        (double) missing, 0.0, "the kpis of run " + run.runId() + " (version " + version + ") can no longer be read: "
+            + missing + " file(s) vacuumed; no kpi_changes rows for " + context.runDate()));
+    return Optional.empty();
+  }
+
+  private static boolean exists(RunContext context, String file) {
+    try {
+      org.apache.hadoop.fs.Path path = new org.apache.hadoop.fs.Path(file);
+      return path.getFileSystem(context.spark().sparkContext().hadoopConfiguration()).exists(path);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** The kpis table's rows for the run date. */

@@ -305,7 +305,8 @@ public final class RunReport {
   private static <T> List<T> section(String name, List<String> notes, Supplier<List<T>> read) {
     try {
       return read.get();
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Spark's AnalysisException (a table not written yet) is checked.
       LOG.warn("report: {} could not be read: {}", name, e.toString());
       notes.add(name + ": " + firstLine(e));
       return List.of();
