@@ -133,10 +133,12 @@ public final class KpiStep implements Step {
   private static Optional<Dataset<Row>> previousKpis(RunContext context, RunHistory.PublishedRun run,
       List<QualityCheck> checks) {
     Publisher.Pin pin = Publisher.publishedPins(context.spark(), context.config().database()).get(KPIS.name());
-    long version = pin != null && pin.runId().equals(run.runId()) ? pin.version() : run.tableVersions().get(KPIS.name());
+    boolean published = pin != null && pin.runId().equals(run.runId());
+    long version = published ? pin.version() : run.tableVersions().get(KPIS.name());
     Dataset<Row> previous = context.spark().read().format("delta").option("versionAsOf", version)
         .load(context.tables().location(KPIS.name()));
-    long missing = Arrays.stream(previous.inputFiles()).filter(file -> !exists(context, file)).count();
+    // A pinned version's files are never vacuumed: only a recorded one needs its files checked.
+    long missing = published ? 0 : Arrays.stream(previous.inputFiles()).filter(file -> !exists(context, file)).count();
     if (missing == 0) {
       return Optional.of(previous);
     }
