@@ -5,8 +5,11 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Settings of the journey step (section journey.journeys): path table size and the funnels. */
-public record JourneySettings(int topPaths, List<Funnel> funnels) {
+/**
+ * Settings of the journey step (section journey.journeys): path table size, the funnels and how
+ * activity paths are built.
+ */
+public record JourneySettings(int topPaths, List<Funnel> funnels, ActivityPaths activityPaths) {
 
   public static final List<String> MODES = List.of("ordered", "strict", "any");
   public static final List<String> SOURCES = List.of("crm", "marketing", "support", "usage");
@@ -19,6 +22,12 @@ public record JourneySettings(int topPaths, List<Funnel> funnels) {
    * (same fields and operators as the stage rules). {@code name} is what funnel_steps shows.
    */
   public record FunnelStep(String name, String activity, String source, String channel, StageModel.Condition condition) {}
+
+  /**
+   * activity_paths (section paths): a subject's first {@code length} activities, once the
+   * {@code ignoreActivities} are left out and consecutive repeats collapsed.
+   */
+  public record ActivityPaths(int length, List<String> ignoreActivities) {}
 
   public static JourneySettings from(ConfigReader s) {
     int topPaths = s.intBetween("top-paths", 1, 100_000);
@@ -39,7 +48,17 @@ public record JourneySettings(int topPaths, List<Funnel> funnels) {
       funnels.add(new Funnel(name, List.copyOf(steps), f.oneOf("mode", MODES), f.intBetween("window-days", 1, 3650),
           f.stringList("exclusions")));
     }
-    return new JourneySettings(topPaths, List.copyOf(funnels));
+    return new JourneySettings(topPaths, List.copyOf(funnels), activityPaths(s.section("paths")));
+  }
+
+  private static ActivityPaths activityPaths(ConfigReader p) {
+    List<String> ignored = p.stringList("ignore-activities");
+    for (String activity : ignored) {
+      if (activity.isBlank()) {
+        throw p.bad("ignore-activities", "must not contain an empty activity");
+      }
+    }
+    return new ActivityPaths(p.intBetween("length", 1, 50), ignored);
   }
 
   private static FunnelStep step(ConfigReader step) {

@@ -36,9 +36,9 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Journeys: stage history, customer journeys, stage metrics and transitions, stage paths, funnels,
- * retention cohorts and the usage lifecycle, all recomputed from the whole touchpoints table on
- * every run (so back-stitched touchpoints show up the same night).
+ * Journeys: stage history, customer journeys, stage metrics and transitions, stage and activity
+ * paths, funnels, retention cohorts and the usage lifecycle, all recomputed from the whole
+ * touchpoints table on every run (so back-stitched touchpoints show up the same night).
  *
  * <p>The touchpoints are shuffled by customer once and cached; the per-customer windows and
  * aggregates in the SQL files run on that partitioning.
@@ -84,6 +84,8 @@ public final class JourneyStep implements Step {
           Map.of("history", history, "journeys", journeys), Map.of("run_date", runDate)), ctx)));
       writes.add(tables.replace(JourneyTables.JOURNEY_PATHS, withRunId(sql(spark, "journey_paths.sql",
           Map.of("journeys", journeys), Map.of("run_date", runDate, "top_paths", settings.topPaths())), ctx)));
+      writes.add(tables.replace(JourneyTables.ACTIVITY_PATHS, withRunId(ActivityPaths.topActivityPaths(
+          timeline, journeys, settings.topPaths(), settings.activityPaths(), runDate), ctx)));
 
       Dataset<Row> funnelTouches = cache(cached, Funnels.funnelTouches(timeline, settings.funnels()));
       Dataset<Row> funnels = Funnels.definitions(spark, settings.funnels());
@@ -138,9 +140,9 @@ public final class JourneyStep implements Step {
   }
 
   /**
-   * Counts that must agree: subjects once per key; paths and stage metrics cover every subject
-   * with a stage; each funnel's step 1 holds every subject with a step-1 touchpoint but those
-   * left out by an exclusion.
+   * Counts that must agree: subjects once per key; stage paths and stage metrics cover every
+   * subject with a stage, activity paths every subject; each funnel's step 1 holds every subject
+   * with a step-1 touchpoint but those left out by an exclusion.
    */
   private static List<QualityCheck> reconcile(TableStore tables, StageModel model, JourneySettings settings,
       Dataset<Row> timeline, Dataset<Row> journeys, Dataset<Row> funnelTouches, Dataset<Row> funnelCustomers, LocalDate runDate) {
@@ -158,6 +160,9 @@ public final class JourneyStep implements Step {
     checks.add(QualityCheck.reconcile("journey_paths", "customers_sum_to_subjects",
         sumLong(paths, "customers"), withStage,
         "journey_paths customers (top paths + (other)) vs customer_journeys rows with a non-empty stage path"));
+    checks.add(QualityCheck.reconcile("activity_paths", "customers_sum_to_subjects",
+        sumLong(tables.read(JourneyTables.ACTIVITY_PATHS.name()), "customers"), journeyRows,
+        "activity_paths customers (top paths + (other)) vs customer_journeys rows"));
 
     String firstStage = model.order().get(0);
     Dataset<Row> firstReached = tables.read(JourneyTables.STAGE_METRICS.name())

@@ -122,6 +122,24 @@ public final class JourneyTables {
       .key("snapshot_date", "path")
       .build();
 
+  public static final TableSpec ACTIVITY_PATHS = TableSpec.table("activity_paths",
+          "Most common activity paths: each subject's first activities from its first touchpoint (journeys.paths:"
+              + " ignored activities left out, then consecutive repeats collapsed, then the first N kept). Subject set:"
+              + " every customer_journeys row; the top N paths plus one (other) row sum to it.")
+      .column("snapshot_date", DateType, SNAPSHOT)
+      .column("path", StringType, "Activities joined with ' > ', e.g. web_visit > signup > login; (only ignored"
+          + " activities) for a subject with nothing else; (other)")
+      .column("path_length", IntegerType, "Number of activities in the path (0 for (only ignored activities), null for (other))")
+      .column("customers", LongType, "Subjects with this path")
+      .column("share_of_customers", RATE, "customers / all subjects x 100")
+      .column("converted_customers", LongType, "Of them, converted accounts")
+      .column("conversion_rate", RATE, "converted_customers / customers x 100")
+      .column("median_days_to_convert", DURATION, "Median days_to_convert of the converted ones")
+      .column("rank", IntegerType, "1 = most subjects (ties by path text); N + 1 for (other)")
+      .column("run_id", StringType, RUN_ID)
+      .key("snapshot_date", "path")
+      .build();
+
   public static final TableSpec FUNNEL_STEPS = TableSpec.table("funnel_steps",
           "Configured funnels (journey.journeys.funnels) per breakdown: subjects reaching each step inside the"
               + " conversion window, entering at their first step-1 touchpoint; subjects doing an exclusion activity"

@@ -290,11 +290,14 @@ class JourneyStepTest {
     StepResult result = firstRun;
 
     assertThat(result.checks()).extracting(QualityCheck::checkName).containsExactlyInAnyOrder(
-        "one_row_per_subject", "customers_sum_to_subjects", "first_stage_reached_equals_subjects",
-        "step_1_trial-to-adoption", "step_1_marketing", "milestone_conflicts");
+        "one_row_per_subject", "customers_sum_to_subjects", "customers_sum_to_subjects",
+        "first_stage_reached_equals_subjects", "step_1_trial-to-adoption", "step_1_marketing", "milestone_conflicts");
     assertThat(result.checks()).allSatisfy(check -> assertThat(check.status()).as(check.message()).isEqualTo(QualityCheck.Status.PASS));
+    // journey_paths: the 7 subjects with a stage; activity_paths: all 8 (anon:v2 too).
     assertThat(result.checks()).filteredOn(c -> c.checkName().equals("customers_sum_to_subjects"))
-        .extracting(QualityCheck::observedValue).containsExactly(7.0);
+        .extracting(QualityCheck::dataset, QualityCheck::observedValue).containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple("journey_paths", 7.0),
+            org.assertj.core.groups.Tuple.tuple("activity_paths", 8.0));
   }
 
   @Test
@@ -307,7 +310,7 @@ class JourneyStepTest {
         .containsExactlyElementsOf(first.writes().stream()
             .map(w -> org.assertj.core.groups.Tuple.tuple(w.table(), w.version())).toList());
     assertThat(first.writes()).extracting(WriteResult::table).containsExactly(
-        "stage_history", "customer_journeys", "stage_metrics", "stage_transitions", "journey_paths", "funnel_steps",
-        "retention_cohorts", "lifecycle_monthly");
+        "stage_history", "customer_journeys", "stage_metrics", "stage_transitions", "journey_paths", "activity_paths",
+        "funnel_steps", "retention_cohorts", "lifecycle_monthly");
   }
 }
