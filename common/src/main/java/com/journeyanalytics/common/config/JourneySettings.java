@@ -5,8 +5,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Settings of the journey step (section journey.journeys): path table size and the funnels. */
-public record JourneySettings(int topPaths, List<Funnel> funnels) {
+/** Settings of the journey step (section journey.journeys): path table size, the funnels, conversion drivers. */
+public record JourneySettings(int topPaths, List<Funnel> funnels, Drivers drivers) {
 
   public static final List<String> MODES = List.of("ordered", "strict", "any");
   public static final List<String> SOURCES = List.of("crm", "marketing", "support", "usage");
@@ -19,6 +19,9 @@ public record JourneySettings(int topPaths, List<Funnel> funnels) {
    * (same fields and operators as the stage rules). {@code name} is what funnel_steps shows.
    */
   public record FunnelStep(String name, String activity, String source, String channel, StageModel.Condition condition) {}
+
+  /** conversion_drivers: factors held by fewer than {@code minSubjects} identified subjects are left out. */
+  public record Drivers(int minSubjects) {}
 
   public static JourneySettings from(ConfigReader s) {
     int topPaths = s.intBetween("top-paths", 1, 100_000);
@@ -39,7 +42,8 @@ public record JourneySettings(int topPaths, List<Funnel> funnels) {
       funnels.add(new Funnel(name, List.copyOf(steps), f.oneOf("mode", MODES), f.intBetween("window-days", 1, 3650),
           f.stringList("exclusions")));
     }
-    return new JourneySettings(topPaths, List.copyOf(funnels));
+    Drivers drivers = new Drivers(s.section("drivers").intBetween("min-subjects", 1, 1_000_000_000));
+    return new JourneySettings(topPaths, List.copyOf(funnels), drivers);
   }
 
   private static FunnelStep step(ConfigReader step) {
