@@ -28,8 +28,8 @@ import java.util.TreeSet;
 /**
  * Renders the night's report as one self-contained HTML page: the run, data quality and the top
  * conversion drivers as HTML tables, the KPIs, stage Sankey, funnels and attribution as ECharts
- * charts drawn from an inline JSON object. The minified ECharts comes from its WebJar and is inlined too, so the page opens
- * offline and loads nothing. A pure function of its data: no Spark.
+ * charts drawn from an inline JSON object. The minified ECharts comes from its WebJar and is
+ * inlined too, so the page opens offline and loads nothing. A pure function of its data: no Spark.
  */
 public final class ReportHtml {
 
