@@ -6,10 +6,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Settings of the journey step (section journey.journeys): path table size, the funnels and how
- * activity paths are built.
+ * Settings of the journey step (section journey.journeys): path table size, the funnels, how
+ * activity paths are built and conversion drivers.
  */
-public record JourneySettings(int topPaths, List<Funnel> funnels, ActivityPaths activityPaths) {
+public record JourneySettings(int topPaths, List<Funnel> funnels, ActivityPaths activityPaths, Drivers drivers) {
 
   public static final List<String> MODES = List.of("ordered", "strict", "any");
   public static final List<String> SOURCES = List.of("crm", "marketing", "support", "usage");
@@ -28,6 +28,9 @@ public record JourneySettings(int topPaths, List<Funnel> funnels, ActivityPaths 
    * {@code ignoreActivities} are left out and consecutive repeats collapsed.
    */
   public record ActivityPaths(int length, List<String> ignoreActivities) {}
+
+  /** conversion_drivers: factors held by fewer than {@code minSubjects} identified subjects are left out. */
+  public record Drivers(int minSubjects) {}
 
   public static JourneySettings from(ConfigReader s) {
     int topPaths = s.intBetween("top-paths", 1, 100_000);
@@ -48,7 +51,8 @@ public record JourneySettings(int topPaths, List<Funnel> funnels, ActivityPaths 
       funnels.add(new Funnel(name, List.copyOf(steps), f.oneOf("mode", MODES), f.intBetween("window-days", 1, 3650),
           f.stringList("exclusions")));
     }
-    return new JourneySettings(topPaths, List.copyOf(funnels), activityPaths(s.section("paths")));
+    Drivers drivers = new Drivers(s.section("drivers").intBetween("min-subjects", 1, 1_000_000_000));
+    return new JourneySettings(topPaths, List.copyOf(funnels), activityPaths(s.section("paths")), drivers);
   }
 
   private static ActivityPaths activityPaths(ConfigReader p) {

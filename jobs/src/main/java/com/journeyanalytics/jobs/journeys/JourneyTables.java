@@ -2,6 +2,7 @@ package com.journeyanalytics.jobs.journeys;
 
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
+import static org.apache.spark.sql.types.DataTypes.DoubleType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
@@ -181,5 +182,32 @@ public final class JourneyTables {
       .column("accounts", LongType, "Accounts in that status")
       .column("run_id", StringType, RUN_ID)
       .key("month", "status")
+      .build();
+
+  public static final TableSpec CONVERSION_DRIVERS = TableSpec.table("conversion_drivers",
+          "What converters did (or were) that others did not: per activity and attribute value held by at least"
+              + " journey.journeys.drivers.min-subjects identified subjects (accounts and prospects), conversion with"
+              + " and without it, the odds ratio with its 95% interval, and the Fisher exact test. Associations, not"
+              + " causes.")
+      .column("snapshot_date", DateType, SNAPSHOT)
+      .column("factor_kind", StringType, "activity | attribute")
+      .column("factor", StringType, "An activity, or dimension=value for segment, plan, region, industry,"
+          + " acquisition_channel, first_touch_channel (unknown for a missing value)")
+      .column("subjects_with", LongType, "Identified subjects holding the factor: a converted one did the activity before"
+          + " its first conversion, any other at any time")
+      .column("converted_with", LongType, "Of them, converted (a first conversion up to the run date)")
+      .column("subjects_without", LongType, "Identified subjects not holding the factor")
+      .column("converted_without", LongType, "Of them, converted")
+      .column("conversion_rate_with", RATE, "converted_with / subjects_with x 100")
+      .column("conversion_rate_without", RATE, "converted_without / subjects_without x 100 (null when no subject is without)")
+      .column("odds_ratio", DoubleType, "Odds of converting with the factor / without, 0.5 added to each of the four"
+          + " counts (Haldane-Anscombe); above 1: converters hold the factor more often")
+      .column("ci_low", DoubleType, "Lower end of the odds ratio's 95% interval (Woolf, on the same counts)")
+      .column("ci_high", DoubleType, "Upper end of the odds ratio's 95% interval")
+      .column("p_value", DoubleType, "Two-sided Fisher exact test of factor vs conversion on the plain counts")
+      .column("q_value", DoubleType, "p_value adjusted by Benjamini-Hochberg over all factors of the run (false"
+          + " discovery rate)")
+      .column("run_id", StringType, RUN_ID)
+      .key("snapshot_date", "factor_kind", "factor")
       .build();
 }

@@ -21,6 +21,7 @@ public record ReportData(
     List<Flow> sankey,
     List<FunnelStep> funnels,
     List<Credit> attribution,
+    List<Driver> drivers,
     String dataSource,
     List<String> notes,
     Instant generatedAt) {
@@ -32,6 +33,7 @@ public record ReportData(
     sankey = List.copyOf(sankey);
     funnels = List.copyOf(funnels);
     attribution = List.copyOf(attribution);
+    drivers = List.copyOf(drivers);
     notes = List.copyOf(notes);
   }
 
@@ -63,4 +65,8 @@ public record ReportData(
 
   /** Channel-level conversions and revenue credited by one attribution model. */
   public record Credit(String model, String channel, double conversions, Double revenue) {}
+
+  /** A conversion_drivers row: a factor, conversion (%) with and without it, its odds ratio and q-value. */
+  public record Driver(String factor, long subjectsWith, Double rateWith, Double rateWithout, double oddsRatio,
+      double ciLow, double ciHigh, double qValue) {}
 }

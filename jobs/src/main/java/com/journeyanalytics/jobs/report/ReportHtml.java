@@ -2,6 +2,7 @@ package com.journeyanalytics.jobs.report;
 
 import com.journeyanalytics.jobs.report.ReportData.Check;
 import com.journeyanalytics.jobs.report.ReportData.Credit;
+import com.journeyanalytics.jobs.report.ReportData.Driver;
 import com.journeyanalytics.jobs.report.ReportData.Flow;
 import com.journeyanalytics.jobs.report.ReportData.FunnelStep;
 import com.journeyanalytics.jobs.report.ReportData.KpiSeries;
@@ -25,10 +26,10 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * Renders the night's report as one self-contained HTML page: the run and data quality as HTML
- * tables, the KPIs, stage Sankey, funnels and attribution as ECharts charts drawn from an inline
- * JSON object. The minified ECharts comes from its WebJar and is inlined too, so the page opens
- * offline and loads nothing. A pure function of its data: no Spark.
+ * Renders the night's report as one self-contained HTML page: the run, data quality and the top
+ * conversion drivers as HTML tables, the KPIs, stage Sankey, funnels and attribution as ECharts
+ * charts drawn from an inline JSON object. The minified ECharts comes from its WebJar and is
+ * inlined too, so the page opens offline and loads nothing. A pure function of its data: no Spark.
  */
 public final class ReportHtml {
 
@@ -127,6 +128,7 @@ public final class ReportHtml {
     h.append("</section>\n");
 
     attributionSection(h, data.attribution());
+    driversSection(h, data.drivers());
 
     if (!data.notes().isEmpty()) {
       h.append("<section id=\"notes\"><h2>Not shown</h2><ul>\n");
@@ -298,6 +300,28 @@ public final class ReportHtml {
     h.append("</table>\n<p class=\"note\">Conversions credited to each channel (fractional).</p>\n</section>\n");
   }
 
+  private static void driversSection(StringBuilder h, List<Driver> drivers) {
+    h.append("<section id=\"drivers\"><h2>Conversion drivers</h2>\n");
+    if (drivers.isEmpty()) {
+      h.append("<p class=\"empty\">No conversion drivers.</p>\n</section>\n");
+      return;
+    }
+    h.append("<table id=\"drivers-table\"><tr><th>factor</th><th class=\"num\">subjects with</th>")
+        .append("<th class=\"num\">converted with</th><th class=\"num\">converted without</th>")
+        .append("<th class=\"num\">odds ratio</th><th class=\"num\">95% interval</th><th class=\"num\">q-value</th></tr>\n");
+    for (Driver d : drivers) {
+      h.append("<tr><td>").append(esc(d.factor())).append("</td><td class=\"num\">").append(count(d.subjectsWith()))
+          .append("</td><td class=\"num\">").append(esc(withUnit(d.rateWith(), "percent")))
+          .append("</td><td class=\"num\">").append(esc(withUnit(d.rateWithout(), "percent")))
+          .append("</td><td class=\"num\">").append(esc(ratio(d.oddsRatio())))
+          .append("</td><td class=\"num\">").append(esc(ratio(d.ciLow()) + " to " + ratio(d.ciHigh())))
+          .append("</td><td class=\"num\">").append(esc(probability(d.qValue()))).append("</td></tr>\n");
+    }
+    h.append("</table>\n<p class=\"note\">The ").append(drivers.size()).append(" factors with the smallest")
+        .append(" q-values (table conversion_drivers): conversion of the identified subjects with and without each")
+        .append(" one. Associations, not causes.</p>\n</section>\n");
+  }
+
   /** The charts' data: what CHARTS_JS draws. */
   static Map<String, Object> chartData(ReportData data) {
     Map<String, Object> out = new LinkedHashMap<>();
@@ -390,6 +414,16 @@ public final class ReportHtml {
     }
     String s = new java.math.BigDecimal(v).setScale(2, java.math.RoundingMode.HALF_UP).stripTrailingZeros().toPlainString();
     return s.equals("-0") ? "0" : s;
+  }
+
+  /** An odds ratio: three significant digits (0.000309, 11.7, 3240). */
+  static String ratio(double v) {
+    return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+  }
+
+  /** A p- or q-value: three decimals, {@code < 0.001} below that. */
+  static String probability(double p) {
+    return p < 0.001 ? "< 0.001" : String.format(Locale.ROOT, "%.3f", p);
   }
 
   /** A KPI value with its unit, e.g. {@code 3.2 %}; a dash for none. */

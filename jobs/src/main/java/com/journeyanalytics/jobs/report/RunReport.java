@@ -1,7 +1,9 @@
 package com.journeyanalytics.jobs.report;
 
+import static org.apache.spark.sql.functions.abs;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.log;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
@@ -10,6 +12,7 @@ import com.journeyanalytics.jobs.pipeline.Publisher;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.report.ReportData.Check;
 import com.journeyanalytics.jobs.report.ReportData.Credit;
+import com.journeyanalytics.jobs.report.ReportData.Driver;
 import com.journeyanalytics.jobs.report.ReportData.Flow;
 import com.journeyanalytics.jobs.report.ReportData.FunnelStep;
 import com.journeyanalytics.jobs.report.ReportData.KpiSeries;
@@ -43,9 +46,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The night's report, {@code <warehouse>/_reports/<run_date>.html}: gathers a run's row, its
- * checks and the main results (KPIs, stage transitions, funnels, attribution) through the session
- * into a ReportData, renders it (ReportHtml) and writes it with the Hadoop FileSystem API (local,
- * HDFS or s3a). Written by the pipeline at the end of every run but maintenance, and by
+ * checks and the main results (KPIs, stage transitions, funnels, attribution, conversion drivers)
+ * through the session into a ReportData, renders it (ReportHtml) and writes it with the Hadoop
+ * FileSystem API (local, HDFS or s3a). Written by the pipeline at the end of every run but maintenance, and by
  * scripts/report.sh on demand.
  *
  * <p>The charts show the tables as the run left them (Delta time travel to its
@@ -67,6 +70,9 @@ public final class RunReport {
   /** Attribution models in display order (others after them). */
   static final List<String> MODELS = List.of("first_touch", "last_touch", "linear", "time_decay", "position_based",
       "markov", "shapley");
+
+  /** Conversion drivers shown: this many with the smallest q-values. */
+  static final int DRIVERS = 10;
 
   private RunReport() {}
 
@@ -154,7 +160,8 @@ public final class RunReport {
     List<Flow> sankey = section("stage Sankey", notes, () -> sankey(t, runDate, config.stages().order()));
     List<FunnelStep> funnels = section("funnels", notes, () -> funnels(t, runDate));
     List<Credit> attribution = section("attribution", notes, () -> attribution(t, runDate));
-    return new ReportData(run, steps, checks, kpis, sankey, funnels, attribution, source, notes, Instant.now());
+    List<Driver> drivers = section("conversion drivers", notes, () -> drivers(t));
+    return new ReportData(run, steps, checks, kpis, sankey, funnels, attribution, drivers, source, notes, Instant.now());
   }
 
   /** Writes (replaces) a text file through Hadoop's FileSystem API. */
@@ -299,6 +306,22 @@ public final class RunReport {
       return i < 0 ? MODELS.size() : i;
     }).thenComparing(Credit::model).thenComparing(Credit::channel));
     return credits;
+  }
+
+  /** The {@value #DRIVERS} factors with the smallest q-values (ties: the larger effect, then by name). */
+  private static List<Driver> drivers(Tables t) {
+    List<Driver> drivers = new ArrayList<>();
+    for (Row r : t.latest("conversion_drivers", lit(true))
+        .orderBy(col("q_value"), abs(log(col("odds_ratio"))).desc(), col("factor_kind"), col("factor"))
+        .limit(DRIVERS)
+        .selectExpr("concat(factor_kind, ': ', factor)", "CAST(subjects_with AS BIGINT)",
+            "CAST(conversion_rate_with AS DOUBLE)", "CAST(conversion_rate_without AS DOUBLE)", "odds_ratio", "ci_low",
+            "ci_high", "q_value")
+        .collectAsList()) {
+      drivers.add(new Driver(r.getString(0), r.getLong(1), r.isNullAt(2) ? null : r.getDouble(2),
+          r.isNullAt(3) ? null : r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7)));
+    }
+    return drivers;
   }
 
   /** A section's data, or none and a note saying why (a table not written yet, vacuumed versions...). */

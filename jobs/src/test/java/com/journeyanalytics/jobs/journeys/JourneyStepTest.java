@@ -286,6 +286,18 @@ class JourneyStepTest {
   }
 
   @Test
+  void conversionDriversCountIdentifiedSubjectsWithAnActivityBeforeTheirConversion() {
+    // email_open: acc-sales (01-01, before its conversion on 01-10), p1, p2: 3 with, 1 converted;
+    // without: acc-trial, acc-churn, acc-react, all converted (the visitors are not identified).
+    // feature_used came only after the conversions of acc-trial and acc-react: no holder, no row.
+    assertThatDataFrame(table("conversion_drivers").where("factor IN ('email_open', 'feature_used')"))
+        .containsExactlyRowsInAnyOrder(
+            List.of("factor_kind", "factor", "subjects_with", "converted_with", "subjects_without", "converted_without",
+                "conversion_rate_with", "conversion_rate_without"),
+            List.of(row("activity", "email_open", 3, 1, 3, 3, "33.3333", "100")));
+  }
+
+  @Test
   void reconciliationChecksAllPass() {
     StepResult result = firstRun;
 
@@ -311,6 +323,6 @@ class JourneyStepTest {
             .map(w -> org.assertj.core.groups.Tuple.tuple(w.table(), w.version())).toList());
     assertThat(first.writes()).extracting(WriteResult::table).containsExactly(
         "stage_history", "customer_journeys", "stage_metrics", "stage_transitions", "journey_paths", "activity_paths",
-        "funnel_steps", "retention_cohorts", "lifecycle_monthly");
+        "funnel_steps", "retention_cohorts", "lifecycle_monthly", "conversion_drivers");
   }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.journeyanalytics.jobs.report.ReportData.Check;
 import com.journeyanalytics.jobs.report.ReportData.Credit;
+import com.journeyanalytics.jobs.report.ReportData.Driver;
 import com.journeyanalytics.jobs.report.ReportData.Flow;
 import com.journeyanalytics.jobs.report.ReportData.FunnelStep;
 import com.journeyanalytics.jobs.report.ReportData.KpiSeries;
@@ -43,6 +44,8 @@ class RunReportHtmlTest {
         List.of(new Flow("(start)", "awareness", 10), new Flow("awareness", HOSTILE, 4)),
         List.of(new FunnelStep("trial", 1, "signup", 10, 100.0), new FunnelStep("trial", 2, "became_customer", 3, 30.0)),
         List.of(new Credit("first_touch", "email", 2.5, 100.0), new Credit("markov", "email", 1.75, 70.0)),
+        List.of(new Driver("activity: demo_request", 1200, 31.25, 4.5, 9.6432, 7.81234, 11.9, 0.00002),
+            new Driver("attribute: plan=" + HOSTILE, 3, 0.0, null, 0.020408, 0.000309, 1.348185, 0.4)),
         "Shown as run run-1 left the tables.", List.of(), Instant.parse("2026-11-22T01:03:00Z"));
   }
 
@@ -82,6 +85,17 @@ class RunReportHtmlTest {
     assertThat(html).contains("<div class=\"kpi-name\">new_customers</div><div class=\"kpi-value\">7 ");
     assertThat(html).contains("id=\"kpi-0\"").contains("id=\"kpi-1\"").contains("id=\"sankey\"")
         .contains("id=\"funnel-0\"").contains("id=\"attribution-chart\"");
+  }
+
+  @Test
+  void conversionDriversShowRatesOddsRatioWithItsIntervalAndQValue() {
+    String html = ReportHtml.render(sample("succeeded", null), "/* charts */");
+    // Odds ratios to three significant digits, q below 0.001 as such, a missing rate as a dash.
+    assertThat(html).contains("<tr><td>activity: demo_request</td><td class=\"num\">1,200</td>"
+        + "<td class=\"num\">31.25 %</td><td class=\"num\">4.5 %</td><td class=\"num\">9.64</td>"
+        + "<td class=\"num\">7.81 to 11.9</td><td class=\"num\">&lt; 0.001</td></tr>");
+    assertThat(html).contains("<td class=\"num\">0 %</td><td class=\"num\">–</td><td class=\"num\">0.0204</td>"
+        + "<td class=\"num\">0.000309 to 1.35</td><td class=\"num\">0.400</td></tr>");
   }
 
   @Test
