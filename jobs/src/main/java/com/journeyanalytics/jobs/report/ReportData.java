@@ -22,6 +22,9 @@ public record ReportData(
     List<FunnelStep> funnels,
     List<Credit> attribution,
     List<Driver> drivers,
+    List<ActivityPath> activityPaths,
+    List<ChangeCount> changeCounts,
+    List<KpiChange> kpiChanges,
     String dataSource,
     List<String> notes,
     Instant generatedAt) {
@@ -34,6 +37,9 @@ public record ReportData(
     funnels = List.copyOf(funnels);
     attribution = List.copyOf(attribution);
     drivers = List.copyOf(drivers);
+    activityPaths = List.copyOf(activityPaths);
+    changeCounts = List.copyOf(changeCounts);
+    kpiChanges = List.copyOf(kpiChanges);
     notes = List.copyOf(notes);
   }
 
@@ -69,4 +75,14 @@ public record ReportData(
   /** A conversion_drivers row: a factor, conversion (%) with and without it, its odds ratio and q-value. */
   public record Driver(String factor, long subjectsWith, Double rateWith, Double rateWithout, double oddsRatio,
       double ciLow, double ciHigh, double qValue) {}
+
+  /** An activity_paths row: rank, path, customers, share of all subjects and conversion rate (%). */
+  public record ActivityPath(int rank, String path, long customers, Double share, Double conversionRate) {}
+
+  /** How many KPI values of one change_kind the run's kpi_changes holds, and against which run. */
+  public record ChangeCount(String kind, long values, String previousRunId, boolean configChanged) {}
+
+  /** A kpi_changes row: a value restated or removed since the previous published run. */
+  public record KpiChange(String kind, String grain, LocalDate periodStart, String kpi, String dimension,
+      String dimensionValue, Double previousValue, Double value) {}
 }

@@ -1,10 +1,13 @@
 package com.journeyanalytics.jobs.report;
 
+import com.journeyanalytics.jobs.report.ReportData.ActivityPath;
+import com.journeyanalytics.jobs.report.ReportData.ChangeCount;
 import com.journeyanalytics.jobs.report.ReportData.Check;
 import com.journeyanalytics.jobs.report.ReportData.Credit;
 import com.journeyanalytics.jobs.report.ReportData.Driver;
 import com.journeyanalytics.jobs.report.ReportData.Flow;
 import com.journeyanalytics.jobs.report.ReportData.FunnelStep;
+import com.journeyanalytics.jobs.report.ReportData.KpiChange;
 import com.journeyanalytics.jobs.report.ReportData.KpiSeries;
 import com.journeyanalytics.jobs.report.ReportData.Run;
 import com.journeyanalytics.jobs.report.ReportData.StepTime;
@@ -106,6 +109,8 @@ public final class ReportHtml {
     }
     h.append("</section>\n");
 
+    changesSection(h, data.changeCounts(), data.kpiChanges());
+
     h.append("<section id=\"stages\"><h2>Lifecycle stages</h2>\n");
     if (data.sankey().isEmpty()) {
       h.append("<p class=\"empty\">No stage transitions.</p>\n");
@@ -129,6 +134,7 @@ public final class ReportHtml {
 
     attributionSection(h, data.attribution());
     driversSection(h, data.drivers());
+    activityPathsSection(h, data.activityPaths());
 
     if (!data.notes().isEmpty()) {
       h.append("<section id=\"notes\"><h2>Not shown</h2><ul>\n");
@@ -320,6 +326,56 @@ public final class ReportHtml {
     h.append("</table>\n<p class=\"note\">The ").append(drivers.size()).append(" factors with the smallest")
         .append(" q-values (table conversion_drivers): conversion of the identified subjects with and without each")
         .append(" one. Associations, not causes.</p>\n</section>\n");
+  }
+
+  /** What the night changed in KPI values already reported (kpi_changes of the run date). */
+  private static void changesSection(StringBuilder h, List<ChangeCount> counts, List<KpiChange> changes) {
+    h.append("<section id=\"kpi-changes\"><h2>What this night changed in reported KPIs</h2>\n");
+    if (counts.isEmpty()) {
+      h.append("<p class=\"empty\">No KPI value differs from the previous published night's.</p>\n</section>\n");
+      return;
+    }
+    ChangeCount first = counts.get(0);
+    h.append("<p id=\"kpi-change-counts\">Against run ").append(esc(first.previousRunId())).append(": ");
+    for (int i = 0; i < counts.size(); i++) {
+      h.append(i == 0 ? "" : ", ").append(count(counts.get(i).values())).append(' ').append(esc(counts.get(i).kind()));
+    }
+    h.append(counts.stream().anyMatch(ChangeCount::configChanged)
+        ? ". The configuration changed since that run.</p>\n" : ".</p>\n");
+    if (!changes.isEmpty()) {
+      h.append("<table id=\"kpi-changes-table\"><tr><th>change</th><th>period</th><th>KPI</th><th>breakdown</th>")
+          .append("<th class=\"num\">reported</th><th class=\"num\">now</th></tr>\n");
+      for (KpiChange c : changes) {
+        h.append("<tr><td>").append(esc(c.kind())).append("</td><td>").append(esc(c.grain() + " " + c.periodStart()))
+            .append("</td><td>").append(esc(c.kpi())).append("</td><td>")
+            .append(esc("all".equals(c.dimension()) ? "all" : c.dimension() + "=" + c.dimensionValue()))
+            .append("</td><td class=\"num\">").append(esc(number(c.previousValue())))
+            .append("</td><td class=\"num\">").append(esc(number(c.value()))).append("</td></tr>\n");
+      }
+      h.append("</table>\n");
+    }
+    h.append("<p class=\"note\">Restated: a value of a period already closed at the previous night (late data, a")
+        .append(" corrected export, a re-stitched identity, a new configuration); in_progress: the period still")
+        .append(" running; the first restated and removed values are listed, breakdown all first (table kpi_changes).")
+        .append("</p>\n</section>\n");
+  }
+
+  private static void activityPathsSection(StringBuilder h, List<ActivityPath> paths) {
+    h.append("<section id=\"activity-paths\"><h2>What subjects did first: activity paths</h2>\n");
+    if (paths.isEmpty()) {
+      h.append("<p class=\"empty\">No activity paths.</p>\n</section>\n");
+      return;
+    }
+    h.append("<table id=\"activity-paths-table\"><tr><th class=\"num\">rank</th><th>path</th>")
+        .append("<th class=\"num\">subjects</th><th class=\"num\">share</th><th class=\"num\">converted</th></tr>\n");
+    for (ActivityPath p : paths) {
+      h.append("<tr><td class=\"num\">").append(p.rank()).append("</td><td>").append(esc(p.path()))
+          .append("</td><td class=\"num\">").append(count(p.customers()))
+          .append("</td><td class=\"num\">").append(esc(withUnit(p.share(), "percent")))
+          .append("</td><td class=\"num\">").append(esc(withUnit(p.conversionRate(), "percent"))).append("</td></tr>\n");
+    }
+    h.append("</table>\n<p class=\"note\">The most common first activities of every subject (table activity_paths:")
+        .append(" ignored activities left out, repeats collapsed).</p>\n</section>\n");
   }
 
   /** The charts' data: what CHARTS_JS draws. */

@@ -1,20 +1,27 @@
 package com.journeyanalytics.jobs.report;
 
 import static org.apache.spark.sql.functions.abs;
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.array_position;
+import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.log;
+import static org.apache.spark.sql.functions.max;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.schema.PipelineTables;
 import com.journeyanalytics.jobs.pipeline.Publisher;
 import com.journeyanalytics.jobs.pipeline.RunMode;
+import com.journeyanalytics.jobs.report.ReportData.ActivityPath;
+import com.journeyanalytics.jobs.report.ReportData.ChangeCount;
 import com.journeyanalytics.jobs.report.ReportData.Check;
 import com.journeyanalytics.jobs.report.ReportData.Credit;
 import com.journeyanalytics.jobs.report.ReportData.Driver;
 import com.journeyanalytics.jobs.report.ReportData.Flow;
 import com.journeyanalytics.jobs.report.ReportData.FunnelStep;
+import com.journeyanalytics.jobs.report.ReportData.KpiChange;
 import com.journeyanalytics.jobs.report.ReportData.KpiSeries;
 import com.journeyanalytics.jobs.report.ReportData.Run;
 import com.journeyanalytics.jobs.report.ReportData.StepTime;
@@ -46,10 +53,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The night's report, {@code <warehouse>/_reports/<run_date>.html}: gathers a run's row, its
- * checks and the main results (KPIs, stage transitions, funnels, attribution, conversion drivers)
- * through the session into a ReportData, renders it (ReportHtml) and writes it with the Hadoop
- * FileSystem API (local, HDFS or s3a). Written by the pipeline at the end of every run but maintenance, and by
- * scripts/report.sh on demand.
+ * checks and the main results (KPIs, stage transitions, funnels, attribution, conversion drivers,
+ * activity paths, what the night changed in reported KPIs) through the session into a ReportData,
+ * renders it (ReportHtml) and writes it with the Hadoop FileSystem API (local, HDFS or s3a).
+ * Written by the pipeline at the end of every run but maintenance, and by scripts/report.sh on
+ * demand.
  *
  * <p>The charts show the tables as the run left them (Delta time travel to its
  * pipeline_runs.table_versions) when it published; a run that published nothing shows what
@@ -73,6 +81,12 @@ public final class RunReport {
 
   /** Conversion drivers shown: this many with the smallest q-values. */
   static final int DRIVERS = 10;
+
+  /** Activity paths shown: the most common ones, by rank. */
+  static final int ACTIVITY_PATHS = 10;
+
+  /** Restated or removed KPI values listed (dimension all first); the counts cover all of them. */
+  static final int KPI_CHANGES = 20;
 
   private RunReport() {}
 
@@ -161,7 +175,11 @@ public final class RunReport {
     List<FunnelStep> funnels = section("funnels", notes, () -> funnels(t, runDate));
     List<Credit> attribution = section("attribution", notes, () -> attribution(t, runDate));
     List<Driver> drivers = section("conversion drivers", notes, () -> drivers(t));
-    return new ReportData(run, steps, checks, kpis, sankey, funnels, attribution, drivers, source, notes, Instant.now());
+    List<ActivityPath> paths = section("activity paths", notes, () -> activityPaths(t));
+    List<ChangeCount> changeCounts = section("KPI changes", notes, () -> changeCounts(t));
+    List<KpiChange> changes = section("KPI changes listed", notes, () -> kpiChanges(t));
+    return new ReportData(run, steps, checks, kpis, sankey, funnels, attribution, drivers, paths, changeCounts, changes,
+        source, notes, Instant.now());
   }
 
   /** Writes (replaces) a text file through Hadoop's FileSystem API. */
@@ -322,6 +340,51 @@ public final class RunReport {
           r.isNullAt(3) ? null : r.getDouble(3), r.getDouble(4), r.getDouble(5), r.getDouble(6), r.getDouble(7)));
     }
     return drivers;
+  }
+
+  /** The {@value #ACTIVITY_PATHS} most common activity paths. */
+  private static List<ActivityPath> activityPaths(Tables t) {
+    List<ActivityPath> paths = new ArrayList<>();
+    for (Row r : t.latest("activity_paths", col("rank").leq(ACTIVITY_PATHS).and(col("path").notEqual("(other)")))
+        .selectExpr("CAST(rank AS INT)", "path", "CAST(customers AS BIGINT)", "CAST(share_of_customers AS DOUBLE)",
+            "CAST(conversion_rate AS DOUBLE)")
+        .orderBy("rank").collectAsList()) {
+      paths.add(new ActivityPath(r.getInt(0), r.getString(1), r.getLong(2), r.isNullAt(3) ? null : r.getDouble(3),
+          r.isNullAt(4) ? null : r.getDouble(4)));
+    }
+    return paths;
+  }
+
+  /** The run date's kpi_changes rows counted per change_kind, in the order new, in_progress, restated, removed. */
+  private static List<ChangeCount> changeCounts(Tables t) {
+    List<ChangeCount> counts = new ArrayList<>();
+    for (Row r : t.read("kpi_changes").filter(col("run_date").equalTo(lit(Date.valueOf(t.runDate()))))
+        .groupBy("change_kind")
+        .agg(count(lit(1)), max("previous_run_id"), max("config_changed"))
+        .orderBy(array_position(array(lit("new"), lit("in_progress"), lit("restated"), lit("removed")),
+            col("change_kind")))
+        .collectAsList()) {
+      counts.add(new ChangeCount(r.getString(0), r.getLong(1), r.getString(2), !r.isNullAt(3) && r.getBoolean(3)));
+    }
+    return counts;
+  }
+
+  /** The first {@value #KPI_CHANGES} restated or removed values of the run date (dimension all first, by period and KPI). */
+  private static List<KpiChange> kpiChanges(Tables t) {
+    List<KpiChange> changes = new ArrayList<>();
+    for (Row r : t.read("kpi_changes")
+        .filter(col("run_date").equalTo(lit(Date.valueOf(t.runDate())))
+            .and(col("change_kind").isin("restated", "removed")))
+        .orderBy(col("dimension").notEqual("all"), col("period_start"), col("period_grain"), col("kpi"),
+            col("dimension"), col("dimension_value"))
+        .limit(KPI_CHANGES)
+        .selectExpr("change_kind", "period_grain", "period_start", "kpi", "dimension", "dimension_value",
+            "CAST(previous_value AS DOUBLE)", "CAST(value AS DOUBLE)")
+        .collectAsList()) {
+      changes.add(new KpiChange(r.getString(0), r.getString(1), r.getDate(2).toLocalDate(), r.getString(3),
+          r.getString(4), r.getString(5), r.isNullAt(6) ? null : r.getDouble(6), r.isNullAt(7) ? null : r.getDouble(7)));
+    }
+    return changes;
   }
 
   /** A section's data, or none and a note saying why (a table not written yet, vacuumed versions...). */

@@ -78,6 +78,19 @@ class RunReportBrowserTest {
         + ReportHtml.withUnit(kpi.isNullAt(2) ? null : kpi.getDouble(2), kpi.getString(1))
         + " <span class=\"kpi-month\">2026-11</span>");
     assertThat(html).contains("id=\"sankey\"").contains("id=\"funnel-0\"").doesNotContain("<section id=\"notes\">");
+    // What day 2 changed in reported KPIs, counted per kind as the kpi_changes view has them.
+    String counts = html.substring(html.indexOf("<p id=\"kpi-change-counts\">"));
+    counts = counts.substring(0, counts.indexOf("</p>"));
+    List<Row> kinds = spark.sql("SELECT change_kind, count(*) FROM " + built.database() + ".kpi_changes WHERE run_date = "
+        + "DATE'" + MiniWorld.DAY2 + "' GROUP BY change_kind").collectAsList();
+    assertThat(kinds).isNotEmpty();
+    for (Row kind : kinds) {
+      assertThat(counts).contains(String.format(java.util.Locale.ROOT, "%,d %s", kind.getLong(1), kind.getString(0)));
+    }
+    // The most common activity path, as the activity_paths view has it.
+    Row path = spark.sql("SELECT path, customers FROM " + built.database() + ".activity_paths WHERE rank = 1").first();
+    assertThat(html).contains("<tr><td class=\"num\">1</td><td>" + ReportHtml.esc(path.getString(0))
+        + "</td><td class=\"num\">" + String.format(java.util.Locale.ROOT, "%,d", path.getLong(1)) + "</td>");
 
     // scripts/report.sh's main: rewrites the first night's report where told.
     Path out = Files.createTempDirectory("journey-report").resolve("night1.html");

@@ -2,11 +2,14 @@ package com.journeyanalytics.jobs.report;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.journeyanalytics.jobs.report.ReportData.ActivityPath;
+import com.journeyanalytics.jobs.report.ReportData.ChangeCount;
 import com.journeyanalytics.jobs.report.ReportData.Check;
 import com.journeyanalytics.jobs.report.ReportData.Credit;
 import com.journeyanalytics.jobs.report.ReportData.Driver;
 import com.journeyanalytics.jobs.report.ReportData.Flow;
 import com.journeyanalytics.jobs.report.ReportData.FunnelStep;
+import com.journeyanalytics.jobs.report.ReportData.KpiChange;
 import com.journeyanalytics.jobs.report.ReportData.KpiSeries;
 import com.journeyanalytics.jobs.report.ReportData.Run;
 import com.journeyanalytics.jobs.report.ReportData.StepTime;
@@ -46,6 +49,11 @@ class RunReportHtmlTest {
         List.of(new Credit("first_touch", "email", 2.5, 100.0), new Credit("markov", "email", 1.75, 70.0)),
         List.of(new Driver("activity: demo_request", 1200, 31.25, 4.5, 9.6432, 7.81234, 11.9, 0.00002),
             new Driver("attribute: plan=" + HOSTILE, 3, 0.0, null, 0.020408, 0.000309, 1.348185, 0.4)),
+        List.of(new ActivityPath(1, "web_visit > signup", 1234, 61.7, 12.5),
+            new ActivityPath(2, "(only ignored activities)", 2, 0.1, null)),
+        List.of(new ChangeCount("in_progress", 12, "run-0", false), new ChangeCount("restated", 2, "run-0", false)),
+        List.of(new KpiChange("restated", "month", LocalDate.parse("2026-10-01"), "new_customers", "all", "all", 4.0, 5.0),
+            new KpiChange("restated", "month", LocalDate.parse("2026-10-01"), "revenue", "plan", HOSTILE, 1200.5, null)),
         "Shown as run run-1 left the tables.", List.of(), Instant.parse("2026-11-22T01:03:00Z"));
   }
 
@@ -60,6 +68,36 @@ class RunReportHtmlTest {
     assertThat(warn).isLessThan(skipped);
     assertThat(skipped).isLessThan(pass);
     assertThat(html).contains("<span class=\"q q-fail\">1 fail</span> <span class=\"q q-warn\">1 warn</span>");
+  }
+
+  @Test
+  void showsWhatTheNightRestatedAgainstThePreviousRunAndTheTopActivityPaths() {
+    String html = ReportHtml.render(sample("succeeded", null), "/* charts */");
+    assertThat(html).contains("<p id=\"kpi-change-counts\">Against run run-0: 12 in_progress, 2 restated.</p>")
+        .contains("<tr><td>restated</td><td>month 2026-10-01</td><td>new_customers</td><td>all</td>"
+            + "<td class=\"num\">4</td><td class=\"num\">5</td></tr>")
+        // A removed value prints empty; the breakdown value is escaped like every other text.
+        .contains("<td>plan=&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;")
+        .contains("<td class=\"num\">1200.5</td><td class=\"num\"></td></tr>")
+        .contains("<tr><td class=\"num\">1</td><td>web_visit &gt; signup</td><td class=\"num\">1,234</td>"
+            + "<td class=\"num\">61.7 %</td><td class=\"num\">12.5 %</td></tr>")
+        .contains("<td>(only ignored activities)</td><td class=\"num\">2</td><td class=\"num\">0.1 %</td>"
+            + "<td class=\"num\">–</td></tr>");
+    // The changes come right after the KPI charts they restate.
+    assertThat(html.indexOf("id=\"kpi-changes\"")).isGreaterThan(html.indexOf("id=\"kpis\""))
+        .isLessThan(html.indexOf("id=\"stages\""));
+  }
+
+  @Test
+  void aFirstNightSaysNoReportedValueChanged() {
+    ReportData first = sample("succeeded", null);
+    ReportData none = new ReportData(first.run(), first.steps(), first.checks(), first.kpis(), first.sankey(),
+        first.funnels(), first.attribution(), first.drivers(), List.of(), List.of(), List.of(), first.dataSource(),
+        first.notes(), first.generatedAt());
+    assertThat(ReportHtml.render(none, "/* charts */"))
+        .contains("<p class=\"empty\">No KPI value differs from the previous published night's.</p>")
+        .contains("<p class=\"empty\">No activity paths.</p>")
+        .doesNotContain("kpi-changes-table");
   }
 
   @Test
