@@ -16,7 +16,14 @@ public record AttributionSettings(
     int positionMiddlePercent,
     int markovOrder,
     boolean collapseRepeats,
-    SpendSource spendSource) {
+    SpendSource spendSource,
+    Bootstrap bootstrap) {
+
+  /**
+   * The conversions intervals: {@code resamples} bootstrap resamples of the subjects drawn from
+   * {@code seed}, a {@code confidencePercent} percentile interval.
+   */
+  public record Bootstrap(int resamples, long seed, int confidencePercent) {}
 
   /** Where the spend behind roas and cost_per_conversion comes from. */
   public enum SpendSource {
@@ -53,6 +60,10 @@ public record AttributionSettings(
         middle,
         a.intBetween("markov.order", 1, 3),
         a.bool("collapse-repeats"),
-        SpendSource.valueOf(spend.toUpperCase()));
+        SpendSource.valueOf(spend.toUpperCase()),
+        new Bootstrap(
+            a.intBetween("bootstrap.resamples", 10, 10_000),
+            a.intBetween("bootstrap.seed", Integer.MIN_VALUE, Integer.MAX_VALUE),
+            a.intBetween("bootstrap.confidence", 50, 99)));
   }
 }

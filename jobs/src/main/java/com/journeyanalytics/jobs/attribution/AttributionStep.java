@@ -22,14 +22,17 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * Marketing attribution: channel_paths, attribution (six models, spend, ROAS) and
- * markov_transitions. Paths and rule-based credit are SQL; only the Markov chain's small
- * aggregated transition matrix is solved on the driver (see {@link MarkovChain}).
+ * Marketing attribution: channel_paths, attribution (seven models, intervals, spend, ROAS) and
+ * markov_transitions. Paths and rule-based credit are SQL; the driver works on small aggregates
+ * only: the Markov chain's transition matrix (see {@link MarkovChain}), the subjects grouped by
+ * their paths and credit, from which it builds the Shapley game of channel sets
+ * ({@link ShapleyGame}) and draws the bootstrap resamples ({@link AttributionBootstrap}).
  */
 public final class AttributionStep implements Step {
 
   public static final List<String> MODELS =
-      List.of("first_touch", "last_touch", "linear", "time_decay", "position_based", "markov");
+      List.of("first_touch", "last_touch", "linear", "time_decay", "position_based", "markov",
+          "shapley");
 
   /** Half a unit of the written scale per channel row: the most rounding can move a sum. */
   private static final BigDecimal CONVERSIONS_TOLERANCE_PER_ROW = new BigDecimal("0.0000005");
@@ -70,16 +73,24 @@ public final class AttributionStep implements Step {
       long convertedWithTouch = totals.getLong(0);
       BigDecimal revenueWithTouch = AttributionTransforms.decimalOrZero(totals, "revenue");
 
-      Dataset<Row> credit = AttributionTransforms
-          .ruleBasedCredit(pathTouches, settings.halfLifeDays(), settings.positionFirstPercent(),
-              settings.positionLastPercent(), settings.positionMiddlePercent())
+      Dataset<Row> ruleWeights = AttributionTransforms.ruleWeights(pathTouches, settings.halfLifeDays(),
+          settings.positionFirstPercent(), settings.positionLastPercent(), settings.positionMiddlePercent());
+      List<AttributionBootstrap.SubjectGroup> groups = AttributionBootstrap.groups(
+          AttributionTransforms.subjectGroups(pathTouches, ruleWeights).collectAsList());
+      ShapleyGame game = ShapleyGame.of(AttributionBootstrap.channelSets(groups));
+
+      Dataset<Row> credit = AttributionTransforms.ruleBasedCredit(ruleWeights)
           .unionByName(AttributionTransforms.markovCredit(ctx.spark(),
-              chain.credit(BigDecimal.valueOf(convertedWithTouch), revenueWithTouch)));
+              chain.credit(BigDecimal.valueOf(convertedWithTouch), revenueWithTouch)))
+          .unionByName(AttributionTransforms.shapleyCredit(ctx.spark(),
+              game.credit(BigDecimal.valueOf(convertedWithTouch), revenueWithTouch)));
+      Dataset<Row> conversionIntervals = AttributionTransforms.intervals(ctx.spark(),
+          AttributionBootstrap.intervals(groups, settings.markovOrder(), game, settings.bootstrap()));
       Dataset<Row> spend = settings.spendSource() == AttributionSettings.SpendSource.TOUCH_COST
           ? AttributionTransforms.touchCostSpend(touchpoints, runEnd)
           : AttributionTransforms.campaignSpend(ctx.staging().readOrEmpty(Silver.CAMPAIGNS), ctx.runDate());
       writes.add(ctx.tables().replace(AttributionTables.ATTRIBUTION,
-          AttributionTransforms.attribution(credit, spend, ctx.runDate(), ctx.runId())));
+          AttributionTransforms.attribution(credit, conversionIntervals, spend, ctx.runDate(), ctx.runId())));
 
       List<QualityCheck> checks = conservationChecks(
           AttributionTransforms.modelTotals(ctx.tables().read(AttributionTables.ATTRIBUTION.name())).collectAsList(),

@@ -34,19 +34,24 @@ public final class AttributionTables {
 
   public static final TableSpec ATTRIBUTION = TableSpec.table(
           "attribution",
-          "Conversions and revenue credited to marketing channels (campaign_id null) and campaigns by six"
-              + " models, with spend, ROAS and cost per conversion. Per model the channel rows add up to the"
-              + " conversions that had at least one marketing touch.")
+          "Conversions and revenue credited to marketing channels (campaign_id null) and campaigns by seven"
+              + " models, with a bootstrap interval of the conversions, spend, ROAS and cost per conversion. Per"
+              + " model the channel rows add up to the conversions that had at least one marketing touch.")
       .column("snapshot_date", DateType, "Run date: conversions and spend up to the end of this day")
-      .column("model", StringType, "first_touch | last_touch | linear | time_decay | position_based | markov")
+      .column("model", StringType, "first_touch | last_touch | linear | time_decay | position_based | markov | shapley")
       .column("channel", StringType, "Marketing channel")
       .column("campaign_id", StringType, "Campaign for campaign-level rows (rule-based models only); null on channel-level rows")
       .column("conversions", CONVERSIONS, "Conversions credited (fractional)")
+      .column("conversions_ci_low", CONVERSIONS, "Lower bound of the conversions' bootstrap percentile interval"
+          + " (journey.attribution.bootstrap: default 90% from 200 resamples of the subjects, fixed seed)")
+      .column("conversions_ci_high", CONVERSIONS, "Upper bound of the conversions' bootstrap percentile interval")
       .column("revenue", MONEY, "Revenue credited, reporting currency")
       .column("spend", MONEY, "Spend of the channel or campaign up to the run date (source: journey.attribution.spend-source)")
       .column("roas", MONEY, "Return on ad spend: revenue / spend; null when spend is 0")
       .column("cost_per_conversion", MONEY, "spend / conversions; null when conversions is 0")
       .column("removal_effect", SHARE, "markov only: share of conversion probability lost when the channel is removed")
+      .column("shapley_value", SHARE, "shapley only: the channel's Shapley value in the game of channel-set conversion"
+          + " rates (may be negative; conversions are split by the positive values)")
       .column("run_id", StringType, "Run that last wrote this row")
       .key("model", "channel", "campaign_id")
       .build();

@@ -24,14 +24,23 @@ public final class AttributionTransforms {
 
   private AttributionTransforms() {}
 
-  /** Schema of the credit rows: rule_credit.sql's output, and the Markov rows built on the driver. */
+  /** Schema of the credit rows: rule_credit.sql's output, and the Markov and Shapley rows built on the driver. */
   static final StructType CREDIT = new StructType()
       .add("model", DataTypes.StringType)
       .add("channel", DataTypes.StringType)
       .add("campaign_id", DataTypes.StringType)
       .add("conversions", DataTypes.createDecimalType(38, 18))
       .add("revenue", DataTypes.createDecimalType(38, 15))
-      .add("removal_effect", DataTypes.createDecimalType(38, 18));
+      .add("removal_effect", DataTypes.createDecimalType(38, 18))
+      .add("shapley_value", DataTypes.createDecimalType(38, 18));
+
+  /** Schema of the bootstrap intervals built on the driver. */
+  static final StructType INTERVALS = new StructType()
+      .add("model", DataTypes.StringType)
+      .add("channel", DataTypes.StringType)
+      .add("campaign_id", DataTypes.StringType)
+      .add("conversions_ci_low", DataTypes.createDecimalType(38, 18))
+      .add("conversions_ci_high", DataTypes.createDecimalType(38, 18));
 
   /**
    * The conversions of the attribution window [runEnd - windowDays, runEnd): every start of a paying
@@ -64,12 +73,22 @@ public final class AttributionTransforms {
         Map.of("markov_order", order, "snapshot_date", snapshotDate, "run_id", runId));
   }
 
-  /** Credit of first_touch, last_touch, linear, time_decay and position_based (schema {@link #CREDIT}). */
-  public static Dataset<Row> ruleBasedCredit(
+  /** Per touch of a converted path, its weight in first_touch, last_touch, linear, time_decay and position_based. */
+  public static Dataset<Row> ruleWeights(
       Dataset<Row> pathTouches, double halfLifeDays, int firstPercent, int lastPercent, int middlePercent) {
-    return run("rule_credit.sql", Map.of("path_touches", pathTouches),
+    return run("rule_weights.sql", Map.of("path_touches", pathTouches),
         Map.of("half_life_days", halfLifeDays, "position_first", firstPercent,
             "position_last", lastPercent, "position_middle", middlePercent));
+  }
+
+  /** Credit of the rule-based models per channel and campaign (schema {@link #CREDIT}). */
+  public static Dataset<Row> ruleBasedCredit(Dataset<Row> ruleWeights) {
+    return run("rule_credit.sql", Map.of("rule_weights", ruleWeights), Map.of());
+  }
+
+  /** The subjects with a path, grouped by their paths and rule-based credit (see {@link AttributionBootstrap}). */
+  public static Dataset<Row> subjectGroups(Dataset<Row> pathTouches, Dataset<Row> ruleWeights) {
+    return run("subject_groups.sql", Map.of("path_touches", pathTouches, "rule_weights", ruleWeights), Map.of());
   }
 
   /** The Markov model's channel rows (schema {@link #CREDIT}). */
@@ -79,9 +98,34 @@ public final class AttributionTransforms {
       rows.add(RowFactory.create("markov", c.channel(), null,
           c.conversions().setScale(18, RoundingMode.HALF_UP),
           c.revenue().setScale(15, RoundingMode.HALF_UP),
-          c.removalEffect().setScale(18, RoundingMode.HALF_UP)));
+          c.removalEffect().setScale(18, RoundingMode.HALF_UP),
+          null));
     }
     return spark.createDataFrame(rows, CREDIT);
+  }
+
+  /** The Shapley model's channel rows (schema {@link #CREDIT}). */
+  public static Dataset<Row> shapleyCredit(SparkSession spark, List<ShapleyGame.ChannelCredit> credits) {
+    List<Row> rows = new ArrayList<>();
+    for (ShapleyGame.ChannelCredit c : credits) {
+      rows.add(RowFactory.create("shapley", c.channel(), null,
+          c.conversions().setScale(18, RoundingMode.HALF_UP),
+          c.revenue().setScale(15, RoundingMode.HALF_UP),
+          null,
+          c.shapleyValue().setScale(18, RoundingMode.HALF_UP)));
+    }
+    return spark.createDataFrame(rows, CREDIT);
+  }
+
+  /** The bootstrap intervals as rows (schema {@link #INTERVALS}). */
+  public static Dataset<Row> intervals(SparkSession spark, List<AttributionBootstrap.Interval> intervals) {
+    List<Row> rows = new ArrayList<>();
+    for (AttributionBootstrap.Interval i : intervals) {
+      rows.add(RowFactory.create(i.model(), i.channel(), i.campaignId(),
+          BigDecimal.valueOf(i.low()).setScale(18, RoundingMode.HALF_UP),
+          BigDecimal.valueOf(i.high()).setScale(18, RoundingMode.HALF_UP)));
+    }
+    return spark.createDataFrame(rows, INTERVALS);
   }
 
   /** Spend per channel and campaign: the cost of marketing touches up to runEnd. */
@@ -94,9 +138,10 @@ public final class AttributionTransforms {
     return run("spend_campaign.sql", Map.of("campaigns", campaigns), Map.of("run_date", runDate));
   }
 
-  /** The attribution rows: credit of every model next to the spend of its channel or campaign. */
-  public static Dataset<Row> attribution(Dataset<Row> credit, Dataset<Row> spend, LocalDate snapshotDate, String runId) {
-    return run("attribution.sql", Map.of("credit", credit, "spend", spend),
+  /** The attribution rows: credit of every model with its interval, next to the spend of its channel or campaign. */
+  public static Dataset<Row> attribution(Dataset<Row> credit, Dataset<Row> intervals, Dataset<Row> spend,
+      LocalDate snapshotDate, String runId) {
+    return run("attribution.sql", Map.of("credit", credit, "intervals", intervals, "spend", spend),
         Map.of("snapshot_date", snapshotDate, "run_id", runId));
   }
 

@@ -11,6 +11,7 @@ import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * An absorbing Markov chain built from aggregated transition counts, solved exactly.
@@ -28,6 +29,7 @@ public final class MarkovChain {
   public static final String CONVERSION = "(conversion)";
   public static final String NULL = "(null)";
   public static final String SEPARATOR = " > ";
+  private static final Pattern SEPARATOR_PATTERN = Pattern.compile(Pattern.quote(SEPARATOR));
   private static final MathContext MC = MathContext.DECIMAL128;
 
   /** One aggregated transition: how many paths went from one state to the next. */
@@ -102,11 +104,50 @@ public final class MarkovChain {
     return credits;
   }
 
-  private static List<String> channelsOf(String state) {
-    return Arrays.asList(state.split(SEPARATOR, -1));
+  /**
+   * Each channel's share of the summed removal effects in doubles: the bootstrap solves the chain
+   * of every resample, and a resample's chain (order 2 or 3: one state per channel sequence) is
+   * too large to solve in decimals that many times. All 0 when nothing converts.
+   */
+  public SortedMap<String, Double> removalEffectSharesInDoubles() {
+    double base = solveInDoubles(null);
+    SortedMap<String, Double> effects = new TreeMap<>();
+    double total = 0;
+    for (String channel : channels()) {
+      double effect = base == 0 ? 0 : 1 - solveInDoubles(channel) / base;
+      effects.put(channel, effect);
+      total += effect;
+    }
+    for (Map.Entry<String, Double> e : effects.entrySet()) {
+      e.setValue(total == 0 ? 0 : e.getValue() / total);
+    }
+    return effects;
   }
 
-  private BigDecimal solve(String removedChannel) {
+  /**
+   * The transitions of one path of channels, as markov_transitions.sql counts them: a state is
+   * the last {@code order} channels (fewer at the start of the path), ' > ' separated.
+   */
+  public static List<Transition> pathTransitions(List<String> channels, boolean converted, int order) {
+    List<Transition> transitions = new ArrayList<>();
+    String from = START;
+    for (int i = 0; i < channels.size(); i++) {
+      String state = String.join(SEPARATOR, channels.subList(Math.max(0, i - order + 1), i + 1));
+      transitions.add(new Transition(from, state, 1));
+      from = state;
+    }
+    transitions.add(new Transition(from, converted ? CONVERSION : NULL, 1));
+    return transitions;
+  }
+
+  private static List<String> channelsOf(String state) {
+    return Arrays.asList(SEPARATOR_PATTERN.split(state, -1));
+  }
+
+  /** The transient states left without {@code removedChannel}, as count arrays; null without (start). */
+  private record LinearSystem(int start, long[][] counts, long[] out, long[] conversions) {}
+
+  private LinearSystem system(String removedChannel) {
     List<String> states = new ArrayList<>();
     for (String state : counts.keySet()) {
       if (state.equals(START) || removedChannel == null || !channelsOf(state).contains(removedChannel)) {
@@ -115,31 +156,62 @@ public final class MarkovChain {
     }
     int startIndex = states.indexOf(START);
     if (startIndex < 0) {
-      return BigDecimal.ZERO;
+      return null;
     }
     Map<String, Integer> index = new TreeMap<>();
     for (int i = 0; i < states.size(); i++) {
       index.put(states.get(i), i);
     }
     int n = states.size();
+    long[][] between = new long[n][n];
+    long[] out = new long[n];
+    long[] conversions = new long[n];
+    for (int i = 0; i < n; i++) {
+      for (Map.Entry<String, Long> e : counts.get(states.get(i)).entrySet()) {
+        out[i] += e.getValue();
+        Integer j = index.get(e.getKey());
+        if (j != null) {
+          between[i][j] += e.getValue();
+        } else if (e.getKey().equals(CONVERSION)) {
+          conversions[i] += e.getValue();
+        }
+      }
+    }
+    return new LinearSystem(startIndex, between, out, conversions);
+  }
+
+  private BigDecimal solve(String removedChannel) {
+    LinearSystem system = system(removedChannel);
+    if (system == null) {
+      return BigDecimal.ZERO;
+    }
+    int n = system.out().length;
     BigDecimal[][] a = new BigDecimal[n][n];
     BigDecimal[] b = new BigDecimal[n];
     for (int i = 0; i < n; i++) {
-      Arrays.fill(a[i], BigDecimal.ZERO);
-      b[i] = BigDecimal.ZERO;
-      long out = 0;
-      for (Map.Entry<String, Long> e : counts.get(states.get(i)).entrySet()) {
-        out += e.getValue();
-        Integer j = index.get(e.getKey());
-        if (j != null) {
-          a[i][j] = a[i][j].subtract(BigDecimal.valueOf(e.getValue()));
-        } else if (e.getKey().equals(CONVERSION)) {
-          b[i] = b[i].add(BigDecimal.valueOf(e.getValue()));
-        }
+      for (int j = 0; j < n; j++) {
+        a[i][j] = BigDecimal.valueOf((i == j ? system.out()[i] : 0) - system.counts()[i][j]);
       }
-      a[i][i] = a[i][i].add(BigDecimal.valueOf(out));
+      b[i] = BigDecimal.valueOf(system.conversions()[i]);
     }
-    return gaussianElimination(a, b)[startIndex];
+    return gaussianElimination(a, b)[system.start()];
+  }
+
+  private double solveInDoubles(String removedChannel) {
+    LinearSystem system = system(removedChannel);
+    if (system == null) {
+      return 0;
+    }
+    int n = system.out().length;
+    double[][] a = new double[n][n];
+    double[] b = new double[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < n; j++) {
+        a[i][j] = (i == j ? system.out()[i] : 0) - system.counts()[i][j];
+      }
+      b[i] = system.conversions()[i];
+    }
+    return gaussianElimination(a, b)[system.start()];
   }
 
   /** Solves a x = b in place: partial pivoting (largest magnitude, first in order on ties). */
@@ -179,6 +251,47 @@ public final class MarkovChain {
         sum = sum.subtract(a[row][k].multiply(x[k], MC), MC);
       }
       x[row] = sum.divide(a[row][row], MC);
+    }
+    return x;
+  }
+
+  /** The same elimination in doubles (the bootstrap's resamples): same pivots, same order. */
+  static double[] gaussianElimination(double[][] a, double[] b) {
+    int n = b.length;
+    for (int col = 0; col < n; col++) {
+      int pivot = col;
+      for (int row = col + 1; row < n; row++) {
+        if (Math.abs(a[row][col]) > Math.abs(a[pivot][col])) {
+          pivot = row;
+        }
+      }
+      if (a[pivot][col] == 0) {
+        throw new IllegalStateException("the Markov chain has a state from which no path ends; cannot solve");
+      }
+      double[] rowSwap = a[col];
+      a[col] = a[pivot];
+      a[pivot] = rowSwap;
+      double bSwap = b[col];
+      b[col] = b[pivot];
+      b[pivot] = bSwap;
+      for (int row = col + 1; row < n; row++) {
+        if (a[row][col] == 0) {
+          continue;
+        }
+        double factor = a[row][col] / a[col][col];
+        for (int k = col; k < n; k++) {
+          a[row][k] -= factor * a[col][k];
+        }
+        b[row] -= factor * b[col];
+      }
+    }
+    double[] x = new double[n];
+    for (int row = n - 1; row >= 0; row--) {
+      double sum = b[row];
+      for (int k = row + 1; k < n; k++) {
+        sum -= a[row][k] * x[k];
+      }
+      x[row] = sum / a[row][row];
     }
     return x;
   }

@@ -101,6 +101,10 @@ class AttributionStepTest {
    *   Without social: unchanged (it only leads to null), effect 0.
    *   Sum 38/27: search 18/38 = 9/19 -> 27/19 = 1.421053 conversions, 284.2105 revenue;
    *   email 15/38 -> 1.184211, 236.8421; display 5/38 -> 0.394737, 78.9474; social 0.
+   * shapley (ShapleyGameTest works this game): the seen sets with a conversion are {search},
+   *   {email, search} and {display, email}, each v = 1; no path has all four channels, so the
+   *   values add up to 0: search 1/4, email 1/12, display -1/12, social -1/4. Split by the
+   *   positive values (1/3): search 3/4 -> 2.25, 450; email 1/4 -> 0.75, 150; display, social 0.
    * social has spend but is on no converted path: 0 in every rule-based model.
    */
   @Test
@@ -109,33 +113,43 @@ class AttributionStepTest {
     StepResult result = f.run("run-1");
 
     assertThatDataFrame(f.tables.read("attribution").where("campaign_id IS NULL")).containsExactlyRowsInAnyOrder(
-        List.of("model", "channel", "conversions", "revenue", "removal_effect"),
+        List.of("model", "channel", "conversions", "revenue", "removal_effect", "shapley_value"),
         List.of(
-            row("first_touch", "search", "1", "100", null),
-            row("first_touch", "email", "1", "200", null),
-            row("first_touch", "display", "1", "300", null),
-            row("first_touch", "social", "0", "0", null),
-            row("last_touch", "search", "2", "300", null),
-            row("last_touch", "email", "1", "300", null),
-            row("last_touch", "display", "0", "0", null),
-            row("last_touch", "social", "0", "0", null),
-            row("linear", "search", "1.5", "200", null),
-            row("linear", "email", "1.166667", "300", null),
-            row("linear", "display", "0.333333", "100", null),
-            row("linear", "social", "0", "0", null),
-            row("time_decay", "search", "1.666667", "233.3333", null),
-            row("time_decay", "email", "1.190476", "323.8095", null),
-            row("time_decay", "display", "0.142857", "42.8571", null),
-            row("time_decay", "social", "0", "0", null),
-            row("position_based", "search", "1.5", "200", null),
-            row("position_based", "email", "1.1", "280", null),
-            row("position_based", "display", "0.4", "120", null),
-            row("position_based", "social", "0", "0", null),
-            row("markov", "search", "1.421053", "284.2105", "0.6666666667"),
-            row("markov", "email", "1.184211", "236.8421", "0.5555555556"),
-            row("markov", "display", "0.394737", "78.9474", "0.1851851852"),
-            row("markov", "social", "0", "0", "0")));
-    assertThat(result.checks()).hasSize(12).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
+            row("first_touch", "search", "1", "100", null, null),
+            row("first_touch", "email", "1", "200", null, null),
+            row("first_touch", "display", "1", "300", null, null),
+            row("first_touch", "social", "0", "0", null, null),
+            row("last_touch", "search", "2", "300", null, null),
+            row("last_touch", "email", "1", "300", null, null),
+            row("last_touch", "display", "0", "0", null, null),
+            row("last_touch", "social", "0", "0", null, null),
+            row("linear", "search", "1.5", "200", null, null),
+            row("linear", "email", "1.166667", "300", null, null),
+            row("linear", "display", "0.333333", "100", null, null),
+            row("linear", "social", "0", "0", null, null),
+            row("time_decay", "search", "1.666667", "233.3333", null, null),
+            row("time_decay", "email", "1.190476", "323.8095", null, null),
+            row("time_decay", "display", "0.142857", "42.8571", null, null),
+            row("time_decay", "social", "0", "0", null, null),
+            row("position_based", "search", "1.5", "200", null, null),
+            row("position_based", "email", "1.1", "280", null, null),
+            row("position_based", "display", "0.4", "120", null, null),
+            row("position_based", "social", "0", "0", null, null),
+            row("markov", "search", "1.421053", "284.2105", "0.6666666667", null),
+            row("markov", "email", "1.184211", "236.8421", "0.5555555556", null),
+            row("markov", "display", "0.394737", "78.9474", "0.1851851852", null),
+            row("markov", "social", "0", "0", "0", null),
+            row("shapley", "search", "2.25", "450", null, "0.25"),
+            row("shapley", "email", "0.75", "150", null, "0.0833333333"),
+            row("shapley", "display", "0", "0", null, "-0.0833333333"),
+            row("shapley", "social", "0", "0", null, "-0.25")));
+    assertThat(result.checks()).hasSize(14).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass")
+        .extracting(QualityCheck::checkName)
+        .contains("attribution_conversions_conserved_shapley", "attribution_revenue_conserved_shapley");
+    // Every row, campaign rows included, has an interval around its point value.
+    assertThat(f.tables.read("attribution")
+        .where("NOT (conversions_ci_low <= conversions AND conversions <= conversions_ci_high)").collectAsList())
+        .isEmpty();
   }
 
   /**
@@ -289,7 +303,7 @@ class AttributionStepTest {
             row("search", "0.666667", "60"),
             row("email", "0.333333", "30"),
             row("social", "0", "0")));
-    assertThat(result.checks()).hasSize(12).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
+    assertThat(result.checks()).hasSize(14).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
   }
 
   /**
@@ -355,7 +369,7 @@ class AttributionStepTest {
             row("display", "0", "0"),
             row("social", "0", "0"),
             row("search", "1", "140")));
-    assertThat(result.checks()).hasSize(12).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
+    assertThat(result.checks()).hasSize(14).allMatch(c -> c.status() == QualityCheck.Status.PASS, "all pass");
   }
 
   @Test

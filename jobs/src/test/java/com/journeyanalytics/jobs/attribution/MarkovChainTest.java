@@ -2,6 +2,7 @@ package com.journeyanalytics.jobs.attribution;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.assertj.core.api.Assertions.within;
 
 import com.journeyanalytics.jobs.attribution.MarkovChain.ChannelCredit;
 import com.journeyanalytics.jobs.attribution.MarkovChain.Transition;
@@ -109,6 +110,47 @@ class MarkovChainTest {
     assertThat(chain.conversionProbabilityWithout("a").signum()).isZero();
   }
 
+  /**
+   * The bootstrap solves each resample's chain in doubles: on the published example above the
+   * removal effects 0.75 and 0.5 give the shares 0.6 and 0.4 to within double rounding.
+   */
+  @Test
+  void removalEffectSharesInDoublesReproduceThePublishedExample() {
+    MarkovChain chain = MarkovChain.of(List.of(
+        new Transition(START, "google ads", 4),
+        new Transition(START, "mailing", 1),
+        new Transition("google ads", CONV, 2),
+        new Transition("google ads", "mailing", 1),
+        new Transition("google ads", NULL, 1),
+        new Transition("mailing", CONV, 2)));
+
+    Map<String, Double> shares = chain.removalEffectSharesInDoubles();
+    assertThat(shares).containsOnlyKeys("google ads", "mailing");
+    assertThat(shares.get("google ads")).isCloseTo(0.6, within(1e-12));
+    assertThat(shares.get("mailing")).isCloseTo(0.4, within(1e-12));
+  }
+
+  /**
+   * A path's transitions as markov_transitions.sql counts them (AttributionStepTest's order-2
+   * case): display > email > email, converted, order 2: (start) > display > "display > email" >
+   * "email > email" > (conversion); order 1: (start) > display > email > email > (conversion).
+   */
+  @Test
+  void pathTransitionsUseTheLastOrderChannelsAsStates() {
+    List<String> path = List.of("display", "email", "email");
+
+    assertThat(MarkovChain.pathTransitions(path, true, 2)).containsExactly(
+        new Transition(START, "display", 1),
+        new Transition("display", "display > email", 1),
+        new Transition("display > email", "email > email", 1),
+        new Transition("email > email", CONV, 1));
+    assertThat(MarkovChain.pathTransitions(path, false, 1)).containsExactly(
+        new Transition(START, "display", 1),
+        new Transition("display", "email", 1),
+        new Transition("email", "email", 1),
+        new Transition("email", NULL, 1));
+  }
+
   @Test
   void chainWithoutConversionsCreditsNothing() {
     MarkovChain chain = MarkovChain.of(List.of(new Transition(START, "a", 3), new Transition("a", NULL, 3)));
@@ -116,5 +158,6 @@ class MarkovChainTest {
     assertThat(chain.credit(BigDecimal.ZERO, BigDecimal.ZERO))
         .extracting(c -> c.conversions().signum(), c -> c.removalEffect().signum())
         .containsExactly(tuple(0, 0));
+    assertThat(chain.removalEffectSharesInDoubles()).containsExactly(Map.entry("a", 0.0));
   }
 }

@@ -129,11 +129,11 @@ class BiViewsTest {
 
     // The campaign row (cmp1) and the 2026-11-20 snapshot stay out; last_touch has no rows.
     assertThatDataFrame(view("v_attribution_by_model")).containsExactlyRowsInAnyOrder(
-        List.of("snapshot_date", "channel", "first_touch", "last_touch", "linear", "markov", "first_touch_revenue",
-            "markov_revenue", "spend"),
+        List.of("snapshot_date", "channel", "first_touch", "last_touch", "linear", "markov", "shapley",
+            "first_touch_revenue", "markov_revenue", "shapley_revenue", "spend"),
         List.of(
-            row("2026-11-21", "email", 1, null, 0.5, 0.3, 100, 30, 900),
-            row("2026-11-21", "paid_search", 0, null, 0.5, 0.7, 0, 70, 1.5)));
+            row("2026-11-21", "email", 1, null, 0.5, 0.3, 0.25, 100, 30, 25, 900),
+            row("2026-11-21", "paid_search", 0, null, 0.5, 0.7, 0.75, 0, 70, 75, 1.5)));
   }
 
   @Test
