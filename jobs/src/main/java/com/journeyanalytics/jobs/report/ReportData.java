@@ -69,8 +69,8 @@ public record ReportData(
   /** One step of a configured funnel (dimension all). */
   public record FunnelStep(String funnel, int step, String stepName, long customers, Double conversionFromStart) {}
 
-  /** Channel-level conversions and revenue credited by one attribution model. */
-  public record Credit(String model, String channel, double conversions, Double revenue) {}
+  /** Channel-level conversions and revenue credited by one attribution model, with the conversions' bootstrap interval. */
+  public record Credit(String model, String channel, double conversions, Double revenue, Double ciLow, Double ciHigh) {}
 
   /** A conversion_drivers row: a factor, conversion (%) with and without it, its odds ratio and q-value. */
   public record Driver(String factor, long subjectsWith, Double rateWith, Double rateWithout, double oddsRatio,

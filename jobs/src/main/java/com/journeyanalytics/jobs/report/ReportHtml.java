@@ -297,13 +297,17 @@ public final class ReportHtml {
     for (String channel : channels) {
       h.append("<tr><td>").append(esc(channel)).append("</td>");
       for (String model : models) {
-        Double v = credits.stream().filter(c -> c.model().equals(model) && c.channel().equals(channel))
-            .map(Credit::conversions).findFirst().orElse(null);
-        h.append("<td class=\"num\">").append(esc(number(v))).append("</td>");
+        Credit c = credits.stream().filter(x -> x.model().equals(model) && x.channel().equals(channel))
+            .findFirst().orElse(null);
+        h.append("<td class=\"num\">").append(c == null ? "" : esc(number(c.conversions())));
+        if (c != null && c.ciLow() != null && c.ciHigh() != null) {
+          h.append(" <span class=\"ci\">").append(esc(number(c.ciLow()) + "–" + number(c.ciHigh()))).append("</span>");
+        }
+        h.append("</td>");
       }
       h.append("</tr>\n");
     }
-    h.append("</table>\n<p class=\"note\">Conversions credited to each channel (fractional).</p>\n</section>\n");
+    h.append("</table>\n<p class=\"note\">Conversions credited to each channel (fractional), with their bootstrap interval (conversions_ci_low to conversions_ci_high, 90% by default).</p>\n</section>\n");
   }
 
   private static void driversSection(StringBuilder h, List<Driver> drivers) {
@@ -517,7 +521,7 @@ public final class ReportHtml {
       .chart{width:100%}.chart.small{height:140px}.chart.wide{height:420px}.chart.funnel{height:320px}
       .funnel-grid{display:grid;grid-template-columns:repeat(2,1fr);gap:12px}
       details{margin:8px 0}summary{cursor:pointer;color:#52606d}
-      .note,.empty,footer{color:#616e7c;font-size:13px}footer{margin-top:32px}
+      .note,.empty,footer{color:#616e7c;font-size:13px}.ci{color:#616e7c;font-size:11px;white-space:nowrap}footer{margin-top:32px}
       """;
 
   /** Draws every chart container from the inline data; no animation, so each chart is drawn once set. */

@@ -314,10 +314,12 @@ public final class RunReport {
   private static List<Credit> attribution(Tables t, LocalDate runDate) {
     List<Credit> credits = new ArrayList<>();
     for (Row r : t.latest("attribution", col("campaign_id").isNull())
-        .selectExpr("model", "channel", "CAST(conversions AS DOUBLE)", "CAST(revenue AS DOUBLE)")
+        .selectExpr("model", "channel", "CAST(conversions AS DOUBLE)", "CAST(revenue AS DOUBLE)",
+            "CAST(conversions_ci_low AS DOUBLE)", "CAST(conversions_ci_high AS DOUBLE)")
         .collectAsList()) {
       credits.add(new Credit(r.getString(0), r.getString(1), r.isNullAt(2) ? 0 : r.getDouble(2),
-          r.isNullAt(3) ? null : r.getDouble(3)));
+          r.isNullAt(3) ? null : r.getDouble(3), r.isNullAt(4) ? null : r.getDouble(4),
+          r.isNullAt(5) ? null : r.getDouble(5)));
     }
     credits.sort(java.util.Comparator.<Credit>comparingInt(c -> {
       int i = MODELS.indexOf(c.model());

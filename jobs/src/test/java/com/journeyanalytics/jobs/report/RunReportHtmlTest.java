@@ -46,7 +46,7 @@ class RunReportHtmlTest {
             new KpiSeries("new_customers", "count", months, List.of(4.0, 7.0))),
         List.of(new Flow("(start)", "awareness", 10), new Flow("awareness", HOSTILE, 4)),
         List.of(new FunnelStep("trial", 1, "signup", 10, 100.0), new FunnelStep("trial", 2, "became_customer", 3, 30.0)),
-        List.of(new Credit("first_touch", "email", 2.5, 100.0), new Credit("markov", "email", 1.75, 70.0)),
+        List.of(new Credit("first_touch", "email", 2.5, 100.0, 1.0, 4.0), new Credit("markov", "email", 1.75, 70.0, null, null)),
         List.of(new Driver("activity: demo_request", 1200, 31.25, 4.5, 9.6432, 7.81234, 11.9, 0.00002),
             new Driver("attribute: plan=" + HOSTILE, 3, 0.0, null, 0.020408, 0.000309, 1.348185, 0.4)),
         List.of(new ActivityPath(1, "web_visit > signup", 1234, 61.7, 12.5),
@@ -86,6 +86,14 @@ class RunReportHtmlTest {
     // The changes come right after the KPI charts they restate.
     assertThat(html.indexOf("id=\"kpi-changes\"")).isGreaterThan(html.indexOf("id=\"kpis\""))
         .isLessThan(html.indexOf("id=\"stages\""));
+  }
+
+  @Test
+  void showsEachModelsCreditWithItsBootstrapIntervalWhenItHasOne() {
+    String html = ReportHtml.render(sample("succeeded", null), "/* charts */");
+    // first_touch email 2.5 (1 to 4); markov email 1.75 with no interval (a table written before intervals existed).
+    assertThat(html).contains("<tr><td>email</td><td class=\"num\">2.5 <span class=\"ci\">1–4</span></td>"
+        + "<td class=\"num\">1.75</td></tr>");
   }
 
   @Test
