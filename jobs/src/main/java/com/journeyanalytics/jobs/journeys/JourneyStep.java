@@ -82,9 +82,9 @@ public final class JourneyStep implements Step {
           Map.of("run_date", runDate, "churn_stage", model.churnStage())), ctx)));
       writes.add(tables.replace(JourneyTables.STAGE_TRANSITIONS, withRunId(sql(spark, "stage_transitions.sql",
           Map.of("history", history, "journeys", journeys), Map.of("run_date", runDate)), ctx)));
-      writes.add(tables.replace(JourneyTables.JOURNEY_PATHS, withRunId(sql(spark, "journey_paths.sql",
-          Map.of("journeys", journeys), Map.of("run_date", runDate, "top_paths", settings.topPaths())), ctx)));
-      writes.add(tables.replace(JourneyTables.ACTIVITY_PATHS, withRunId(ActivityPaths.topActivityPaths(
+      writes.add(tables.replace(JourneyTables.JOURNEY_PATHS,
+          withRunId(TopPaths.stagePaths(journeys, settings.topPaths(), runDate), ctx)));
+      writes.add(tables.replace(JourneyTables.ACTIVITY_PATHS, withRunId(TopPaths.activityPaths(
           timeline, journeys, settings.topPaths(), settings.activityPaths(), runDate), ctx)));
 
       Dataset<Row> funnelTouches = cache(cached, Funnels.funnelTouches(timeline, settings.funnels()));

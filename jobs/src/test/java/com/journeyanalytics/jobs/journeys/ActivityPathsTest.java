@@ -116,7 +116,7 @@ class ActivityPathsTest {
 
   private Dataset<Row> paths(int topPaths, int length, List<String> ignored) {
     var spark = SparkTestSession.get();
-    return ActivityPaths.topActivityPaths(spark.createDataFrame(touches, TIMELINE),
+    return TopPaths.activityPaths(spark.createDataFrame(touches, TIMELINE),
         spark.createDataFrame(subjects, JOURNEYS), topPaths, new JourneySettings.ActivityPaths(length, ignored),
         RUN_DATE);
   }

@@ -1,13 +1,17 @@
--- The top :top_paths stage paths plus one (other) row; customers sum to every subject with a path.
--- Input: :journeys. Parameters: :run_date, :top_paths.
-WITH journeys AS (
-  SELECT stage_path_text AS path, size(stage_path) AS path_length, is_converted, days_to_convert
-  FROM IDENTIFIER(:journeys)
-  WHERE size(stage_path) > 0
+-- The top :top_paths paths plus one (other) row, for journey_paths (stage paths) and
+-- activity_paths: customers sum to every subject of :subject_paths. Most subjects first, ties
+-- broken by the path text; (other) has rank :top_paths + 1, a null path_length, and is present
+-- even when it holds nobody. Shares and rates in percent, medians over converted subjects, all
+-- rounded to 4 decimals.
+-- Input: :subject_paths (one row per subject: path, path_length, is_converted, days_to_convert).
+-- Parameters: :run_date, :top_paths.
+WITH subject_paths AS (
+  SELECT path, path_length, is_converted, days_to_convert
+  FROM IDENTIFIER(:subject_paths)
 ),
 
 path_counts AS (
-  SELECT path, COUNT(*) AS customers FROM journeys GROUP BY path
+  SELECT path, COUNT(*) AS customers FROM subject_paths GROUP BY path
 ),
 
 ranked AS (
@@ -15,9 +19,9 @@ ranked AS (
 ),
 
 labelled AS (
-  SELECT j.*, r.path_rank
-  FROM journeys j
-  INNER JOIN ranked r ON r.path = j.path
+  SELECT s.path, s.path_length, s.is_converted, s.days_to_convert, r.path_rank
+  FROM subject_paths s
+  INNER JOIN ranked r ON r.path = s.path
 ),
 
 top_paths AS (
@@ -49,7 +53,7 @@ all_paths AS (
 ),
 
 population AS (
-  SELECT COUNT(*) AS subjects FROM journeys
+  SELECT COUNT(*) AS subjects FROM subject_paths
 )
 
 SELECT
