@@ -1,89 +1,86 @@
 package com.journeyanalytics.jobs.report;
 
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 
 /**
- * A minimal JSON writer for the report's inline data (maps, lists, strings, numbers, booleans,
- * null). Its output is safe inside an HTML {@code <script>} element: {@code <}, {@code >},
- * {@code &} and the line separators JavaScript treats as line ends are written as {@code \\u}
- * escapes, so no {@code </script>} or {@code <!--} can appear in it.
+ * The report's inline data as JSON (Jackson), safe inside an HTML {@code <script>} element:
+ * {@code <}, {@code >}, {@code &} and the line separators JavaScript treats as line ends are
+ * written as {@code \\u} escapes, so no {@code </script>} or {@code <!--} can appear in it. A
+ * double that is not a number is written null (JSON has no NaN), a whole one without a fraction;
+ * map keys are sorted, so the same data gives the same text.
  */
 final class Json {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper()
+      .registerModule(new SimpleModule().addSerializer(Double.class, new DoubleSerializer()))
+      .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  static {
+    MAPPER.getFactory().setCharacterEscapes(new ScriptSafeEscapes());
+  }
 
   private Json() {}
 
   static String write(Object value) {
-    StringBuilder out = new StringBuilder();
-    write(value, out);
-    return out.toString();
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  private static void write(Object value, StringBuilder out) {
-    if (value == null) {
-      out.append("null");
-    } else if (value instanceof String s) {
-      string(s, out);
-    } else if (value instanceof Boolean b) {
-      out.append(b);
-    } else if (value instanceof Double || value instanceof Float) {
-      double d = ((Number) value).doubleValue();
+  private static final class ScriptSafeEscapes extends CharacterEscapes {
+    private static final SerializableString LINE_SEPARATOR = new SerializedString("\\u2028");
+    private static final SerializableString PARAGRAPH_SEPARATOR = new SerializedString("\\u2029");
+    private final int[] ascii = standardAsciiEscapesForJSON();
+
+    ScriptSafeEscapes() {
+      ascii['<'] = ESCAPE_STANDARD;
+      ascii['>'] = ESCAPE_STANDARD;
+      ascii['&'] = ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return ascii;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return switch (ch) {
+        case 0x2028 -> LINE_SEPARATOR;
+        case 0x2029 -> PARAGRAPH_SEPARATOR;
+        default -> null;
+      };
+    }
+  }
+
+  private static final class DoubleSerializer extends StdSerializer<Double> {
+    DoubleSerializer() {
+      super(Double.class);
+    }
+
+    @Override
+    public void serialize(Double value, JsonGenerator out, SerializerProvider provider) throws IOException {
+      double d = value;
       if (Double.isNaN(d) || Double.isInfinite(d)) {
-        out.append("null");
+        out.writeNull();
       } else if (d == Math.rint(d) && Math.abs(d) < 1e15) {
-        out.append((long) d);
+        out.writeNumber((long) d);
       } else {
-        out.append(d);
-      }
-    } else if (value instanceof Number n) {
-      out.append(n);
-    } else if (value instanceof Map<?, ?> map) {
-      out.append('{');
-      Iterator<? extends Map.Entry<?, ?>> it = map.entrySet().iterator();
-      while (it.hasNext()) {
-        Map.Entry<?, ?> e = it.next();
-        string(String.valueOf(e.getKey()), out);
-        out.append(':');
-        write(e.getValue(), out);
-        if (it.hasNext()) {
-          out.append(',');
-        }
-      }
-      out.append('}');
-    } else if (value instanceof List<?> list) {
-      out.append('[');
-      for (int i = 0; i < list.size(); i++) {
-        if (i > 0) {
-          out.append(',');
-        }
-        write(list.get(i), out);
-      }
-      out.append(']');
-    } else {
-      string(value.toString(), out);
-    }
-  }
-
-  private static void string(String s, StringBuilder out) {
-    out.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> out.append("\\\"");
-        case '\\' -> out.append("\\\\");
-        case '\n' -> out.append("\\n");
-        case '\r' -> out.append("\\r");
-        case '\t' -> out.append("\\t");
-        default -> {
-          if (c < 0x20 || c == '<' || c == '>' || c == '&' || c == '\u2028' || c == '\u2029') {
-            out.append(String.format("\\u%04x", (int) c));
-          } else {
-            out.append(c);
-          }
-        }
+        out.writeNumber(d);
       }
     }
-    out.append('"');
   }
 }

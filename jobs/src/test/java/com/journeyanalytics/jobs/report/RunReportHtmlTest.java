@@ -154,11 +154,17 @@ class RunReportHtmlTest {
     String data = html.substring(html.indexOf("id=\"report-data\">") + 17);
     data = data.substring(0, data.indexOf("</script>"));
     assertThat(data).doesNotContain("<").doesNotContain(">").doesNotContain("\u2028")
-        .contains("\\u003c/script\\u003e\\u003cscript\\u003ealert(1)");
+        .contains("\\u003C/script\\u003E\\u003Cscript\\u003Ealert(1)").contains("\\u2028");
     // Exactly three script elements: the library, the data, the drawing code.
     assertThat(html.split("<script", -1)).hasSize(4);
     assertThat(html.split("</script>", -1)).hasSize(4);
     assertThat(html).doesNotContain("alert(1)</script>");
+  }
+
+  @Test
+  void jsonMapKeysAreSortedWhateverTheMapsOrder() {
+    assertThat(Json.write(Map.of("b", 1L, "a", List.of(Map.of("z", "x", "y", 2.0)))))
+        .isEqualTo("{\"a\":[{\"y\":2,\"z\":\"x\"}],\"b\":1}");
   }
 
   @Test
