@@ -253,7 +253,8 @@ class SqlServerTest {
         columns.put(row.group(1), rs.getMetaData().getColumnCount());
       }
     }
-    assertThat(columns).containsKeys("kpi_monthly", "stage_funnel", "stage_sankey", "retention_heatmap", "attribution_by_model");
+    assertThat(columns).containsKeys("kpi_monthly", "stage_funnel", "stage_sankey", "retention_heatmap", "attribution_by_model",
+        "kpi_changes_last_night", "conversion_drivers", "activity_paths", "attribution_intervals");
   }
 
   @Test
