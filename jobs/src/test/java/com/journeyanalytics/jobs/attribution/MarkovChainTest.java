@@ -41,13 +41,7 @@ class MarkovChainTest {
    */
   @Test
   void reproducesThePublishedGoogleAdsAndMailingExample() {
-    MarkovChain chain = MarkovChain.of(List.of(
-        new Transition(START, "google ads", 4),
-        new Transition(START, "mailing", 1),
-        new Transition("google ads", CONV, 2),
-        new Transition("google ads", "mailing", 1),
-        new Transition("google ads", NULL, 1),
-        new Transition("mailing", CONV, 2)));
+    MarkovChain chain = googleAdsAndMailing();
 
     assertThat(rounded(chain.conversionProbability())).isEqualTo(exact("0.8"));
     assertThat(rounded(chain.conversionProbabilityWithout("google ads"))).isEqualTo(exact("0.2"));
@@ -116,13 +110,7 @@ class MarkovChainTest {
    */
   @Test
   void removalEffectSharesInDoublesReproduceThePublishedExample() {
-    MarkovChain chain = MarkovChain.of(List.of(
-        new Transition(START, "google ads", 4),
-        new Transition(START, "mailing", 1),
-        new Transition("google ads", CONV, 2),
-        new Transition("google ads", "mailing", 1),
-        new Transition("google ads", NULL, 1),
-        new Transition("mailing", CONV, 2)));
+    MarkovChain chain = googleAdsAndMailing();
 
     Map<String, Double> shares = chain.removalEffectSharesInDoubles();
     assertThat(shares).containsOnlyKeys("google ads", "mailing");
@@ -159,5 +147,16 @@ class MarkovChainTest {
         .extracting(c -> c.conversions().signum(), c -> c.removalEffect().signum())
         .containsExactly(tuple(0, 0));
     assertThat(chain.removalEffectSharesInDoubles()).containsExactly(Map.entry("a", 0.0));
+  }
+
+  /** The published two-channel example (see reproducesThePublishedGoogleAdsAndMailingExample). */
+  private static MarkovChain googleAdsAndMailing() {
+    return MarkovChain.of(List.of(
+        new Transition(START, "google ads", 4),
+        new Transition(START, "mailing", 1),
+        new Transition("google ads", CONV, 2),
+        new Transition("google ads", "mailing", 1),
+        new Transition("google ads", NULL, 1),
+        new Transition("mailing", CONV, 2)));
   }
 }
