@@ -3,12 +3,16 @@
 -- subject holds an activity it did before its first conversion (strictly: the conversion's own
 -- touchpoints do not count), any other subject one it did at any time. Attribute factors are
 -- dimension=value, 'unknown' for a missing value. Factors held by fewer than :min_subjects
--- subjects are left out. Inputs: :timeline, :journeys (customer_journeys). Parameter: :min_subjects.
+-- subjects are left out. Inputs: :timeline, :journeys (customer_journeys), :dimensions (their
+-- breakdowns, customer_dimensions.sql). Parameter: :min_subjects.
 WITH subjects AS (
-  SELECT customer_key, is_converted, converted_at,
-    segment, plan, region, industry, acquisition_channel, first_touch_channel
+  SELECT customer_key, is_converted, converted_at, first_touch_channel
   FROM IDENTIFIER(:journeys)
   WHERE customer_kind IN ('account', 'prospect')
+),
+
+dimensions AS (
+  SELECT customer_key, dimension, dimension_value FROM IDENTIFIER(:dimensions) WHERE dimension <> 'all'
 ),
 
 timeline AS (
@@ -24,18 +28,15 @@ activity_holders AS (
   GROUP BY s.customer_key, s.is_converted, t.activity
 ),
 
--- One row per (subject, dimension): every subject holds one value of each.
+-- One row per (subject, dimension): every subject holds one value of each (the KPI breakdowns,
+-- and the channel of its first touch).
 attribute_holders AS (
-  SELECT customer_key, is_converted, concat(dimension, '=', dimension_value) AS factor
+  SELECT s.customer_key, s.is_converted, concat(d.dimension, '=', d.dimension_value) AS factor
+  FROM subjects s
+  INNER JOIN dimensions d ON d.customer_key = s.customer_key
+  UNION ALL
+  SELECT customer_key, is_converted, concat('first_touch_channel=', COALESCE(first_touch_channel, 'unknown'))
   FROM subjects
-  LATERAL VIEW inline(array(
-    named_struct('dimension', 'segment', 'dimension_value', COALESCE(segment, 'unknown')),
-    named_struct('dimension', 'plan', 'dimension_value', COALESCE(plan, 'unknown')),
-    named_struct('dimension', 'region', 'dimension_value', COALESCE(region, 'unknown')),
-    named_struct('dimension', 'industry', 'dimension_value', COALESCE(industry, 'unknown')),
-    named_struct('dimension', 'acquisition_channel', 'dimension_value', COALESCE(acquisition_channel, 'unknown')),
-    named_struct('dimension', 'first_touch_channel', 'dimension_value', COALESCE(first_touch_channel, 'unknown'))
-  )) d AS dimension, dimension_value
 ),
 
 holders AS (

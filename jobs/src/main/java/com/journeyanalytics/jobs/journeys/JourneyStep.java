@@ -101,7 +101,7 @@ public final class JourneyStep implements Step {
       writes.add(tables.replace(JourneyTables.LIFECYCLE_MONTHLY, withRunId(sql(spark, "lifecycle_monthly.sql",
           Map.of("timeline", timeline), Map.of("run_date", runDate)), ctx)));
       writes.add(tables.replace(JourneyTables.CONVERSION_DRIVERS, withRunId(ConversionDrivers.conversionDrivers(
-          timeline, journeys, settings.drivers().minSubjects(), runDate), ctx)));
+          timeline, journeys, dimensions, settings.drivers().minSubjects(), runDate), ctx)));
 
       List<QualityCheck> checks = new ArrayList<>(reconcile(tables, model, settings, timeline, journeys, funnelTouches,
           funnelCustomers, runDate));

@@ -4,10 +4,12 @@ import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatData
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 
 import com.journeyanalytics.common.testing.SparkTestSession;
+import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -74,7 +76,10 @@ class ConversionDriversTest {
 
   /** Statistics rounded to 6 decimals, so the expected values read as numbers. */
   private static Dataset<Row> drivers(int minSubjects) {
-    return ConversionDrivers.conversionDrivers(timeline(), journeys(), minSubjects, RUN_DATE)
+    Dataset<Row> journeys = journeys();
+    Dataset<Row> dimensions = SqlFiles.run(journeys.sparkSession(), "journeys/customer_dimensions.sql",
+        Map.of("journeys", journeys), Map.of());
+    return ConversionDrivers.conversionDrivers(timeline(), journeys, dimensions, minSubjects, RUN_DATE)
         .selectExpr("snapshot_date", "factor_kind", "factor", "subjects_with", "converted_with", "subjects_without",
             "converted_without", "conversion_rate_with", "conversion_rate_without", "round(odds_ratio, 6) AS odds_ratio",
             "round(ci_low, 6) AS ci_low", "round(ci_high, 6) AS ci_high", "round(p_value, 9) AS p_value",
