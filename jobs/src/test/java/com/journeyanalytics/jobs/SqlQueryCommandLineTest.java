@@ -27,7 +27,7 @@ class SqlQueryCommandLineTest {
 
     assertThat(run.status()).isZero();
     assertThat(run.out()).startsWith("Usage: sql.sh ").contains("--warehouse=URI", "--conf=FILE", "--spark-conf=KEY=VALUE",
-        "STATEMENT", "JOURNEY_WAREHOUSE");
+        "--endpoint=JDBC_URL", "--user=NAME", "--local", "STATEMENT", "JOURNEY_WAREHOUSE", "JOURNEY_SQL_ENDPOINT");
     assertThat(run.err()).isEmpty();
   }
 
@@ -47,5 +47,17 @@ class SqlQueryCommandLineTest {
     assertThat(two.status()).isEqualTo(2);
     assertThat(two.err()).startsWith("sql.sh: Unmatched argument at index 1: 'SELECT 2'\nUsage: sql.sh ");
     assertThat(unknown.out() + missing.out() + blank.out() + two.out()).isEmpty();
+  }
+
+  @Test
+  void anEndpointThatIsNoHiveUrlOrComesWithLocalExitsTwoBeforeConnecting() {
+    Run notHive = run("--endpoint", "http://127.0.0.1:10000", "SELECT 1");
+    Run both = run("--local", "--endpoint", "jdbc:hive2://127.0.0.1:10000/journey", "SELECT 1");
+
+    assertThat(notHive.status()).isEqualTo(2);
+    assertThat(notHive.err()).startsWith("sql.sh: --endpoint must be a jdbc:hive2:// URL, got 'http://127.0.0.1:10000'\n");
+    assertThat(both.status()).isEqualTo(2);
+    assertThat(both.err()).startsWith("sql.sh: --local and an endpoint (--endpoint, JOURNEY_SQL_ENDPOINT) exclude each other\n");
+    assertThat(notHive.out() + both.out()).isEmpty();
   }
 }

@@ -65,9 +65,7 @@ public final class SparkSessions {
     if (settings.metastoreUris() != null && !settings.metastoreUris().isBlank()) {
       builder.config("spark.hadoop.hive.metastore.uris", settings.metastoreUris());
     } else {
-      String derby = settings.derbyMetastorePath() != null && !settings.derbyMetastorePath().isBlank()
-          ? settings.derbyMetastorePath()
-          : defaultDerbyPath(settings.warehouse()).toString();
+      String derby = localMetastore(settings.warehouse(), settings.derbyMetastorePath()).toString();
       Optional<DerbyServer.Connection> server = DerbyServer.running(Paths.get(derby));
       if (server.isPresent()) {
         // The SQL endpoint serves this metastore: share it through the network server.
@@ -128,6 +126,15 @@ public final class SparkSessions {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create the local folder " + folder, e);
     }
+  }
+
+  /**
+   * The Derby database of the local default metastore: {@code derbyMetastorePath} when configured,
+   * else {@link #defaultDerbyPath} of the (qualified) warehouse.
+   */
+  public static Path localMetastore(String warehouse, String derbyMetastorePath) {
+    return derbyMetastorePath != null && !derbyMetastorePath.isBlank()
+        ? Paths.get(derbyMetastorePath) : defaultDerbyPath(warehouse);
   }
 
   /**

@@ -10,6 +10,7 @@ import com.journeyanalytics.common.spark.SparkSessions.SessionSettings;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -18,7 +19,6 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,15 +88,22 @@ public final class SqlServer implements AutoCloseable {
 
   private final HiveThriftServer2 server;
   private final String jdbcUrl;
+  private final boolean open;
 
-  private SqlServer(HiveThriftServer2 server, String jdbcUrl) {
+  private SqlServer(HiveThriftServer2 server, String jdbcUrl, boolean open) {
     this.server = server;
     this.jdbcUrl = jdbcUrl;
+    this.open = open;
   }
 
   /** {@code jdbc:hive2://HOST:PORT/DATABASE}: what clients connect to. */
   public String jdbcUrl() {
     return jdbcUrl;
+  }
+
+  /** Whether a client connects with the URL alone: no password (authentication NONE), no TLS. */
+  boolean open() {
+    return open;
   }
 
   /** Stops the endpoint; the session stays open (it may be shared, e.g. in tests). */
@@ -279,11 +286,10 @@ public final class SqlServer implements AutoCloseable {
     sparkConf.put("spark.ui.enabled", "false");
     sparkConf.putAll(options.sparkConf());
     DerbyServer metastoreServer = null;
+    Path derby = null;
     if (config.metastoreUris() == null || config.metastoreUris().isBlank()) {
       // The local default metastore: serve it, so that nightly runs can use it while we do.
-      String warehouse = TableStore.qualifyLocal(config.warehouse());
-      Path derby = config.derbyMetastorePath() != null && !config.derbyMetastorePath().isBlank()
-          ? Paths.get(config.derbyMetastorePath()) : SparkSessions.defaultDerbyPath(warehouse);
+      derby = SparkSessions.localMetastore(TableStore.qualifyLocal(config.warehouse()), config.derbyMetastorePath());
       try {
         metastoreServer = DerbyServer.start(derby);
       } catch (IllegalStateException e) {
@@ -319,12 +325,24 @@ public final class SqlServer implements AutoCloseable {
       stop(null, spark, derbyServer);
       return 1;
     }
+    // scripts/sql.sh answers through this endpoint while it runs (EndpointAnnouncement).
+    Path announced = derby != null && server.open() ? derby : null;
     // Any other way out (SIGHUP, System.exit elsewhere) still stops all; stopping twice is harmless.
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(server, spark, derbyServer), "sql-endpoint-stop"));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      unannounce(announced);
+      stop(server, spark, derbyServer);
+    }, "sql-endpoint-stop"));
     CountDownLatch stop = new CountDownLatch(1);
     // Handling SIGTERM and SIGINT ourselves (not only in the hook) lets a requested stop exit 0.
     Signal.handle(new Signal("TERM"), signal -> stop.countDown());
     Signal.handle(new Signal("INT"), signal -> stop.countDown());
+    if (announced != null) {
+      try {
+        EndpointAnnouncement.write(announced, server.jdbcUrl());
+      } catch (UncheckedIOException e) {
+        LOG.warn("scripts/sql.sh will not find this endpoint by itself (pass --endpoint): {}", e.getMessage());
+      }
+    }
     out.println("ready " + server.jdbcUrl());
     out.flush();
     try {
@@ -333,8 +351,15 @@ public final class SqlServer implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     LOG.info("stopping the SQL endpoint");
+    unannounce(announced);
     stop(server, spark, derbyServer);
     return 0;
+  }
+
+  private static void unannounce(Path metastore) {
+    if (metastore != null) {
+      EndpointAnnouncement.remove(metastore);
+    }
   }
 
   private static void stop(SqlServer server, SparkSession spark, DerbyServer metastoreServer) {
@@ -425,7 +450,7 @@ public final class SqlServer implements AutoCloseable {
     }
     String url = "jdbc:hive2://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/" + database;
     LOG.info("SQL endpoint ready: {}", url);
-    return new SqlServer(server, url);
+    return new SqlServer(server, url, authentication.equals("NONE") && !tls);
   }
 
   /**

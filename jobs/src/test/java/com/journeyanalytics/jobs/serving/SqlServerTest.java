@@ -4,11 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.journeyanalytics.common.testing.SparkTestSession;
+import com.journeyanalytics.jobs.SqlQuery;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import com.journeyanalytics.jobs.notebooks.NotebookStatements;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -268,5 +272,76 @@ class SqlServerTest {
         new SqlServer.Security(users, null, null, false, false)))
         .isInstanceOf(SqlServer.UsageException.class)
         .hasMessageContaining("without TLS");
+  }
+
+  /** What scripts/sql.sh printed and its exit status. */
+  private record SqlRun(int status, String out, String err) {}
+
+  private static SqlRun sqlSh(String... args) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    int status = SqlQuery.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
+        new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new SqlRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * scripts/sql.sh through the endpoint prints the lines a local session prints for the same
+   * statement: nested values as JSON, timestamps, dates and decimals as Spark prints them, NULL as
+   * an empty cell, quoting where needed.
+   */
+  @Test
+  void sqlShThroughTheEndpointPrintsWhatALocalSessionPrints() {
+    String statement = "SELECT 'a,b' AS name, CAST(NULL AS STRING) AS empty, array('x', 'y') AS path,"
+        + " map('score', '9') AS features, named_struct('n', 1) AS s, TIMESTAMP'2026-11-20 08:00:00' AS at,"
+        + " TIMESTAMP'2026-11-20 08:00:00.120' AS at_ms,"
+        + " DATE'2026-11-20' AS day, CAST(12.5 AS DECIMAL(10, 2)) AS amount, 7L AS count, 'say \"hi\"' AS quote";
+    ByteArrayOutputStream local = new ByteArrayOutputStream();
+    SqlQuery.printCsv(SPARK.sql(statement), new PrintStream(local, true, StandardCharsets.UTF_8));
+
+    SqlRun run = sqlSh("--endpoint", server.jdbcUrl(), statement);
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo(local.toString(StandardCharsets.UTF_8)).isEqualTo(
+        "name,empty,path,features,s,at,at_ms,day,amount,count,quote\n"
+            + "\"a,b\",,\"[\"\"x\"\",\"\"y\"\"]\",\"{\"\"score\"\":\"\"9\"\"}\",\"{\"\"n\"\":1}\","
+            + "2026-11-20 08:00:00,2026-11-20 08:00:00.12,2026-11-20,12.50,7,\"say \"\"hi\"\"\"\n");
+  }
+
+  /**
+   * Without --endpoint, sql.sh answers through the endpoint its warehouse's metastore announces
+   * (serve-sql.sh writes the announcement; EndpointWithNightlyRunTest runs that for real), and not
+   * through one whose port no longer answers.
+   */
+  @Test
+  void sqlShAnswersThroughTheEndpointItsWarehouseAnnouncesWhileThatEndpointAnswers(@TempDir Path warehouse)
+      throws IOException {
+    Path metastore = warehouse.resolve("_metastore");
+    EndpointAnnouncement.write(metastore, server.jdbcUrl());
+
+    // MiniWorld, both days: a1's 8 touchpoints of day 1 and the 2 of v1's back-stitched on day 2.
+    SqlRun run = sqlSh("--warehouse", warehouse.toString(),
+        "SELECT count(*) AS touchpoints FROM touchpoints WHERE customer_key = 'a1'");
+
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).isEqualTo("touchpoints\n10\n");
+    assertThat(run.err()).contains("through the running SQL endpoint " + server.jdbcUrl());
+    EndpointAnnouncement.remove(metastore);
+    assertThat(EndpointAnnouncement.running(metastore)).isEmpty();
+    EndpointAnnouncement.write(metastore, "jdbc:hive2://127.0.0.1:" + freePort() + "/" + database);
+    assertThat(EndpointAnnouncement.running(metastore)).isEmpty();
+  }
+
+  @Test
+  void aStatementTheEndpointRefusesExitsOneWithItsReasonOnOneLine() {
+    SqlRun missing = sqlSh("--endpoint", server.jdbcUrl(), "SELECT * FROM no_such_relation");
+    SqlRun write = sqlSh("--endpoint", server.jdbcUrl(), "DELETE FROM touchpoints");
+
+    assertThat(missing.status()).isEqualTo(1);
+    assertThat(missing.err()).startsWith("sql.sh: " + server.jdbcUrl() + ": ").contains("no_such_relation")
+        .hasLineCount(1);
+    assertThat(write.status()).isEqualTo(1);
+    assertThat(write.err()).startsWith("sql.sh: " + server.jdbcUrl() + ": ").hasLineCount(1);
+    assertThat(missing.out() + write.out()).isEmpty();
   }
 }
