@@ -1,6 +1,7 @@
 package com.journeyanalytics.jobs.ops;
 
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.journeyanalytics.common.delta.TableStore;
@@ -14,18 +15,25 @@ import com.journeyanalytics.jobs.sample.SampleDataGenerator.Summary;
 import io.delta.tables.DeltaTable;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Date;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.BeforeAll;
@@ -54,6 +62,10 @@ class GeneratedSampleRunTest {
   private static TableStore tables;
   private static TableStore staging;
   private static List<String> touchpointsAfterFullRefresh;
+  /** The touch_id of the touch of 2026-11-19 that comes in the 2026-11-20 export instead. */
+  private static String lateTouch;
+  /** The churned account that converts again on 2026-11-20. */
+  private static String comeback;
   private static Summary sample;
   /** The generator's dirt that makes a row unusable; the rest (odd emails, offsets, unknown enums, ...) is repaired or kept. */
   private static final List<DirtKind> UNUSABLE = List.of(DirtKind.MALFORMED_LINE, DirtKind.UNPARSEABLE_TIMESTAMP,
@@ -64,6 +76,8 @@ class GeneratedSampleRunTest {
     exports = dir.resolve("exports");
     warehouse = dir.resolve("warehouse").toString();
     sample = SampleDataGenerator.generate(new Options(exports, 40, 4, LocalDate.of(2026, 11, 20), 7, 0.005), null);
+    lateTouch = reportOneTouchLate(LocalDate.of(2026, 11, 19));
+    comeback = comeBackOn(LocalDate.of(2026, 11, 20));
     String database = SparkTestSession.uniqueDatabase("sample");
     tables = new TableStore(SPARK, warehouse, database + "_store");
     staging = new TableStore(SPARK, warehouse, database + "_staging");
@@ -170,8 +184,117 @@ class GeneratedSampleRunTest {
     return rows;
   }
 
+  /**
+   * A nightly run on top of the day before gives, table for table and row for row, what a full
+   * refresh of the same day gives on an empty warehouse; only the run logs differ (which run read
+   * which export days, what each run compared itself with). The night has to handle back-stitching
+   * (visitors who identified themselves on the night), late data (the touch of the day before that
+   * came in the night's export) and comebacks (one on the night, its churn only in earlier
+   * snapshots), which the sample holds (asserted first, so the equality is not reached on a sample
+   * that lacks them).
+   */
   @Test
   @Order(3)
+  void aNightlyRunOnTopOfTheDayBeforeWritesExactlyWhatAFullRefreshOfTheSameDayWrites() {
+    Dataset<Row> before = SPARK.read().json(SPARK.createDataset(touchpointsAfterFullRefresh, Encoders.STRING()));
+    Dataset<Row> after = tables.read("touchpoints");
+    assertThat(after.as("n").join(before.as("b"), col("n.touchpoint_id").equalTo(col("b.touchpoint_id")), "inner")
+        .where(col("n.customer_key").notEqual(col("b.customer_key"))).count())
+        .as("touchpoints back-stitched on the night").isPositive();
+    assertThat(after.as("n").join(before.as("b"), col("n.touchpoint_id").equalTo(col("b.touchpoint_id")), "left_anti")
+        .where(col("n.event_date").lt(lit(Date.valueOf("2026-11-20")))).select("source_record_id").as(Encoders.STRING())
+        .collectAsList()).as("touchpoints about earlier days first seen on the night").contains(lateTouch);
+    assertThat(tables.read("customer_journeys").where(col("reactivations").gt(0)).select("customer_key")
+        .as(Encoders.STRING()).collectAsList()).as("customers with a comeback").contains(comeback);
+
+    String database = SparkTestSession.uniqueDatabase("refreshed");
+    Path refreshedConf = JobRuns.conf(dir, database);
+    String refreshedWarehouse = dir.resolve("refreshed-warehouse").toString();
+    JobRuns.Result refresh = JobRuns.run(exports.toString(), refreshedWarehouse, refreshedConf,
+        "--mode", "full_refresh", "--run-date", "2026-11-20");
+    assertThat(refresh.status()).as(refresh.err()).isZero();
+
+    assertThat(withoutRunLogs(JobRuns.contentsIgnoringRunId(
+        new TableStore(SPARK, refreshedWarehouse, database + "_store"),
+        new TableStore(SPARK, refreshedWarehouse, database + "_staging"))))
+        .isEqualTo(withoutRunLogs(JobRuns.contentsIgnoringRunId(tables, staging)));
+  }
+
+  /**
+   * Late data: the ad platform left one touch of {@code day} out of that day's export and sent it
+   * in the next day's, as a part file of its own. Returns its touch_id.
+   */
+  private static String reportOneTouchLate(LocalDate day) {
+    Path touches = exports.resolve("marketing").resolve("touches");
+    Path dayFile = touches.resolve("export_date=" + day).resolve("part-00000.jsonl.gz");
+    Path nextDayFile = touches.resolve("export_date=" + day.plusDays(1)).resolve("part-late.jsonl.gz");
+    try {
+      List<String> lines = readGzipLines(dayFile);
+      String late = lines.stream().filter(l -> l.contains("\"occurred_at\":\"" + day + "T")).findFirst()
+          .orElseThrow(() -> new AssertionError("no touch of " + day + " in " + dayFile));
+      lines.remove(late);
+      writeGzipLines(dayFile, lines);
+      writeGzipLines(nextDayFile, List.of(late));
+      return SPARK.read().json(SPARK.createDataset(List.of(late), Encoders.STRING())).first().getAs("touch_id");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * A comeback on the night: the first account churned in the snapshot of the day before converts
+   * again on {@code day}, and the CRM overwrites its milestones (converted_at the new conversion,
+   * churned_at emptied), so only the earlier snapshots remember the churn. Returns its account_id.
+   */
+  private static String comeBackOn(LocalDate day) {
+    Path accounts = exports.resolve("crm").resolve("accounts");
+    String churned = SPARK.read().option("header", "true").csv(accounts.resolve("export_date=" + day.minusDays(1)).toString())
+        .where(col("churned_at").isNotNull()).orderBy("account_id").select("account_id").as(Encoders.STRING()).first();
+    Path snapshot = accounts.resolve("export_date=" + day).resolve("part-00000.csv.gz");
+    try {
+      List<String> lines = readGzipLines(snapshot);
+      int row = lines.stream().filter(l -> l.startsWith(churned + ",")).findFirst().map(lines::indexOf)
+          .orElseThrow(() -> new AssertionError(churned + " is not in " + snapshot));
+      // The last four columns are trial_started_at, converted_at, churned_at, updated_at: timestamps, no commas.
+      String line = lines.get(row);
+      int updated = line.lastIndexOf(',');
+      int churnedAt = line.lastIndexOf(',', updated - 1);
+      int convertedAt = line.lastIndexOf(',', churnedAt - 1);
+      String at = day + "T09:00:00Z";
+      lines.set(row, line.substring(0, convertedAt) + "," + at + ",," + at);
+      writeGzipLines(snapshot, lines);
+      return churned;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static List<String> readGzipLines(Path file) throws IOException {
+    try (BufferedReader in = new BufferedReader(new InputStreamReader(
+        new GZIPInputStream(Files.newInputStream(file)), StandardCharsets.UTF_8))) {
+      return new ArrayList<>(in.lines().toList());
+    }
+  }
+
+  private static void writeGzipLines(Path file, List<String> lines) throws IOException {
+    try (Writer out = new OutputStreamWriter(new GZIPOutputStream(Files.newOutputStream(file)),
+        StandardCharsets.UTF_8)) {
+      for (String line : lines) {
+        out.write(line);
+        out.write('\n');
+      }
+    }
+  }
+
+  /** Leaves out what a run logs about itself: its checks, its rejected rows (with their run date), its KPI changes. */
+  private static Map<String, List<String>> withoutRunLogs(Map<String, List<String>> contents) {
+    Map<String, List<String>> kept = new TreeMap<>(contents);
+    kept.keySet().removeAll(List.of("data_quality", "quarantine", "kpi_changes"));
+    return kept;
+  }
+
+  @Test
+  @Order(4)
   void aPastRunsTouchpointsAreReadableAtTheVersionItsPipelineRunsRowRecords() {
     assertThat(PublishedRelations.jsonLines(tables.read("touchpoints"))).isNotEqualTo(touchpointsAfterFullRefresh);
 
@@ -179,7 +302,7 @@ class GeneratedSampleRunTest {
   }
 
   @Test
-  @Order(4)
+  @Order(5)
   void maintenanceCompactsTouchpointsToOneFilePerDayWithoutChangingARowOrTheAudit() {
     // The nightly sync wrote its changed rows into new files next to the full refresh's one per day;
     // silver_events holds one file per writing task plus what the nightly merge added.
