@@ -5,7 +5,8 @@
 set -euo pipefail
 
 JOURNEY_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
-# Each module's compile classpath (Spark and Delta included), written by the build below.
+# Each module's classpath of every scope (Spark and Delta, which a cluster provides, and hive-jdbc,
+# with which sql.sh talks to a running endpoint), written by the build below.
 JOURNEY_CLASSPATH_FILE="$JOURNEY_ROOT/jobs/target/local-classpath.txt"
 JOURNEY_SAMPLE_CLASSPATH_FILE="$JOURNEY_ROOT/sample/target/local-classpath.txt"
 JOURNEY_BUILD_STAMP="$JOURNEY_ROOT/jobs/target/.local-build-stamp"
@@ -49,7 +50,7 @@ journey_ensure_built() {
   command -v mvn >/dev/null || die "mvn (Maven) is not on the PATH"
   echo "Building the project (first use or sources changed)..." >&2
   (cd "$JOURNEY_ROOT" && mvn -B -q -DskipTests package dependency:build-classpath \
-      -Dmdep.outputFile=target/local-classpath.txt -Dmdep.includeScope=compile >&2) \
+      -Dmdep.outputFile=target/local-classpath.txt >&2) \
     || die "the Maven build failed"
   touch "$JOURNEY_BUILD_STAMP"
 }
