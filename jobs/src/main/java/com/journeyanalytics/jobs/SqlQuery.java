@@ -69,8 +69,8 @@ public final class SqlQuery {
       description = {"Runs one Spark SQL statement against the warehouse (current database: journey) and prints",
           "the result as CSV with a header on stdout; arrays, maps and structs as JSON.",
           "e.g.  scripts/sql.sh \"SELECT * FROM kpis LIMIT 10\""},
-      footer = {"Without --endpoint, a running scripts/serve-sql.sh of the same warehouse answers when it needs no",
-          "password; otherwise a local Spark session does (slower to start).",
+      footer = {"Without --endpoint, --local or --spark-conf, a running scripts/serve-sql.sh of the same warehouse",
+          "answers when it needs no password; otherwise a local Spark session does (slower to start).",
           "Environment: JOURNEY_WAREHOUSE, JOURNEY_CONF, JOURNEY_SQL_ENDPOINT, JOURNEY_SQL_USER (options win),",
           "  JOURNEY_SQL_PASSWORD (the endpoint user's password), JOURNEY_DRIVER_MEMORY (default 2g).",
           "Exit status: 0 success, 1 the statement failed, 2 bad usage or configuration."})
@@ -130,7 +130,9 @@ public final class SqlQuery {
         err.println("sql.sh: " + e.getMessage());
         return 2;
       }
-      if (!local && (config.metastoreUris() == null || config.metastoreUris().isBlank())) {
+      Map<String, String> sparkConf = store.sparkConf();
+      // --spark-conf asks for settings of a session of our own: the endpoint's would ignore them.
+      if (!local && sparkConf.isEmpty() && (config.metastoreUris() == null || config.metastoreUris().isBlank())) {
         Optional<String> announced = EndpointAnnouncement.running(
             SparkSessions.localMetastore(TableStore.qualifyLocal(config.warehouse()), config.derbyMetastorePath()));
         if (announced.isPresent()) {
@@ -138,7 +140,7 @@ public final class SqlQuery {
           return queryEndpoint(statement, announced.get(), "", "", out, err);
         }
       }
-      return query(statement, config, store.sparkConf(), out, err);
+      return query(statement, config, sparkConf, out, err);
     }
   }
 
