@@ -101,7 +101,8 @@ touchpoints=${counts##*,}
 duck_seconds=""
 if [[ -n "$duckdb" && -x "$duckdb/run.sh" ]]; then
   echo "== DuckDB reference ($duckdb) on the same exports, run date $day_before" >&2
-  duck_seconds=$("$duckdb/run.sh" "$exports" "$day_before" | grep -oE "^duckdb_seconds [0-9.]+" | awk '{ print $2 }')
+  duck_seconds=$("$duckdb/run.sh" "$exports" "$day_before" | grep -oE "^duckdb_seconds [0-9.]+" | awk '{ print $2 }') \
+    || { echo "bench.sh: the DuckDB reference failed (see above); no ratio" >&2; duck_seconds=""; }
 fi
 
 if [[ "$scaling" == true ]]; then
@@ -131,8 +132,10 @@ if [[ -n "$duck_seconds" ]]; then
     'BEGIN { print a + b }')
   echo "DuckDB reference:    $duck_seconds s (touchpoints and monthly KPIs)"
   echo "full refresh / DuckDB: $(ratio "$SECONDS_full_refresh" "$duck_seconds") (ingest + touchpoints alone: $core s, $(ratio "$core" "$duck_seconds"))"
+elif [[ -n "$duckdb" && -x "$duckdb/run.sh" ]]; then
+  echo "DuckDB reference:    failed (its output is above)"
 else
-  echo "DuckDB reference:    not run (no $duckdb/run.sh; --duckdb DIR)"
+  echo "DuckDB reference:    not run (no ${duckdb:-reference}/run.sh; --duckdb DIR)"
 fi
 if [[ "$scaling" == true ]]; then
   print_run "full refresh of $small accounts" "$SECONDS_full_refresh_small" "$PEAK_full_refresh_small" "$STEPS_full_refresh_small"
