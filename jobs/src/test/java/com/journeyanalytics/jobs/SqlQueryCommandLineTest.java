@@ -2,28 +2,20 @@ package com.journeyanalytics.jobs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
+import com.journeyanalytics.jobs.fixtures.SqlShRuns;
+import com.journeyanalytics.jobs.fixtures.SqlShRuns.Result;
 import org.junit.jupiter.api.Test;
 
 /** scripts/sql.sh's command line: help and usage errors, which stop before any Spark session. */
 class SqlQueryCommandLineTest {
 
-  private record Run(int status, String out, String err) {}
-
-  private static Run run(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = SqlQuery.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+  private static Result run(String... args) {
+    return SqlShRuns.run(args);
   }
 
   @Test
   void helpPrintsTheUsageOnStdoutAndExitsZero() {
-    Run run = run("--help");
+    Result run = run("--help");
 
     assertThat(run.status()).isZero();
     assertThat(run.out()).startsWith("Usage: sql.sh ").contains("--warehouse=URI", "--conf=FILE", "--spark-conf=KEY=VALUE",
@@ -33,10 +25,10 @@ class SqlQueryCommandLineTest {
 
   @Test
   void anUnknownOptionOrAMissingOrBlankStatementExitsTwoWithAOneLineReason() {
-    Run unknown = run("--bogus", "SELECT 1");
-    Run missing = run("--warehouse", "/w");
-    Run blank = run(" ");
-    Run two = run("SELECT 1", "SELECT 2");
+    Result unknown = run("--bogus", "SELECT 1");
+    Result missing = run("--warehouse", "/w");
+    Result blank = run(" ");
+    Result two = run("SELECT 1", "SELECT 2");
 
     assertThat(unknown.status()).isEqualTo(2);
     assertThat(unknown.err()).startsWith("sql.sh: Unknown option: '--bogus'\nUsage: sql.sh [-hV] ");
@@ -51,8 +43,8 @@ class SqlQueryCommandLineTest {
 
   @Test
   void anEndpointThatIsNoHiveUrlOrComesWithLocalExitsTwoBeforeConnecting() {
-    Run notHive = run("--endpoint", "http://127.0.0.1:10000", "SELECT 1");
-    Run both = run("--local", "--endpoint", "jdbc:hive2://127.0.0.1:10000/journey", "SELECT 1");
+    Result notHive = run("--endpoint", "http://127.0.0.1:10000", "SELECT 1");
+    Result both = run("--local", "--endpoint", "jdbc:hive2://127.0.0.1:10000/journey", "SELECT 1");
 
     assertThat(notHive.status()).isEqualTo(2);
     assertThat(notHive.err()).startsWith("sql.sh: --endpoint must be a jdbc:hive2:// URL, got 'http://127.0.0.1:10000'\n");

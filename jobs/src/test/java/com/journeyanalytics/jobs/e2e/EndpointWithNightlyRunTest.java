@@ -5,17 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.journeyanalytics.common.FaultInjection;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
-import com.journeyanalytics.jobs.SqlQuery;
 import com.journeyanalytics.jobs.fixtures.ChildJvm;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
 import com.journeyanalytics.jobs.fixtures.PublishedRelations;
+import com.journeyanalytics.jobs.fixtures.SqlShRuns;
 import com.journeyanalytics.jobs.serving.SqlServer;
 import java.io.BufferedReader;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -77,14 +75,11 @@ class EndpointWithNightlyRunTest {
       // MiniWorld day 1: a1 has 8 touchpoints (account_created .. nps_response, see NightlyRunTest).
       assertThat(scalar(url, "SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).isEqualTo(8L);
       // scripts/sql.sh on the same configuration finds the endpoint it announced and answers through it.
-      ByteArrayOutputStream sqlOut = new ByteArrayOutputStream();
-      ByteArrayOutputStream sqlErr = new ByteArrayOutputStream();
-      int sqlStatus = SqlQuery.run(new String[] {"--conf", conf.toString(),
-          "SELECT count(*) AS touchpoints FROM touchpoints WHERE customer_key = 'a1'"}, Map.of(),
-          new PrintStream(sqlOut, true, StandardCharsets.UTF_8), new PrintStream(sqlErr, true, StandardCharsets.UTF_8));
-      assertThat(sqlStatus).as(sqlErr.toString(StandardCharsets.UTF_8)).isZero();
-      assertThat(sqlOut.toString(StandardCharsets.UTF_8)).isEqualTo("touchpoints\n8\n");
-      assertThat(sqlErr.toString(StandardCharsets.UTF_8)).contains("through the running SQL endpoint " + url);
+      SqlShRuns.Result sqlSh = SqlShRuns.run("--conf", conf.toString(),
+          "SELECT count(*) AS touchpoints FROM touchpoints WHERE customer_key = 'a1'");
+      assertThat(sqlSh.status()).as(sqlSh.err()).isZero();
+      assertThat(sqlSh.out()).isEqualTo("touchpoints\n8\n");
+      assertThat(sqlSh.err()).contains("through the running SQL endpoint " + url);
       Map<String, List<String>> day1 = published(url, database, RUN_LOG);
       assertThat(day1).containsKeys("touchpoints", "kpis", "customer_journeys", "attribution", "v_kpi_monthly");
 

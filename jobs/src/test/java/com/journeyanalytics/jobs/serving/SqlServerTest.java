@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.SqlQuery;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
+import com.journeyanalytics.jobs.fixtures.SqlShRuns;
 import com.journeyanalytics.jobs.notebooks.NotebookStatements;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -274,17 +275,6 @@ class SqlServerTest {
         .hasMessageContaining("without TLS");
   }
 
-  /** What scripts/sql.sh printed and its exit status. */
-  private record SqlRun(int status, String out, String err) {}
-
-  private static SqlRun sqlSh(String... args) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int status = SqlQuery.run(args, Map.of(), new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new SqlRun(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-  }
-
   /**
    * scripts/sql.sh through the endpoint prints the lines a local session prints for the same
    * statement: nested values as JSON, timestamps, dates and decimals as Spark prints them, NULL as
@@ -299,7 +289,7 @@ class SqlServerTest {
     ByteArrayOutputStream local = new ByteArrayOutputStream();
     SqlQuery.printCsv(SPARK.sql(statement), new PrintStream(local, true, StandardCharsets.UTF_8));
 
-    SqlRun run = sqlSh("--endpoint", server.jdbcUrl(), statement);
+    SqlShRuns.Result run = SqlShRuns.run("--endpoint", server.jdbcUrl(), statement);
 
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).isEqualTo(local.toString(StandardCharsets.UTF_8)).isEqualTo(
@@ -320,7 +310,7 @@ class SqlServerTest {
     EndpointAnnouncement.write(metastore, server.jdbcUrl());
 
     // MiniWorld, both days: a1's 8 touchpoints of day 1 and the 2 of v1's back-stitched on day 2.
-    SqlRun run = sqlSh("--warehouse", warehouse.toString(),
+    SqlShRuns.Result run = SqlShRuns.run("--warehouse", warehouse.toString(),
         "SELECT count(*) AS touchpoints FROM touchpoints WHERE customer_key = 'a1'");
 
     assertThat(run.status()).as(run.err()).isZero();
@@ -334,8 +324,8 @@ class SqlServerTest {
 
   @Test
   void aStatementTheEndpointRefusesExitsOneWithItsReasonOnOneLine() {
-    SqlRun missing = sqlSh("--endpoint", server.jdbcUrl(), "SELECT * FROM no_such_relation");
-    SqlRun write = sqlSh("--endpoint", server.jdbcUrl(), "DELETE FROM touchpoints");
+    SqlShRuns.Result missing = SqlShRuns.run("--endpoint", server.jdbcUrl(), "SELECT * FROM no_such_relation");
+    SqlShRuns.Result write = SqlShRuns.run("--endpoint", server.jdbcUrl(), "DELETE FROM touchpoints");
 
     assertThat(missing.status()).isEqualTo(1);
     assertThat(missing.err()).startsWith("sql.sh: " + server.jdbcUrl() + ": ").contains("no_such_relation")
