@@ -16,17 +16,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
@@ -46,6 +50,9 @@ import scala.collection.JavaConverters;
 public final class TableStore {
 
   public static final String RUN_ID = "run_id";
+
+  /** How a replacement's commit records the fingerprint of what it wrote (the commit's userMetadata). */
+  static final String FINGERPRINT_METADATA = "journey.fingerprint ";
 
   /**
    * The largest table (bytes of its data files) {@link #read} reads into the driver by default: a
@@ -148,10 +155,34 @@ public final class TableStore {
     return names;
   }
 
+  /** The table's last commit, as its Delta log records it (read from the log, no Spark job). */
+  private CommitInfo lastCommit(String table) {
+    long version = snapshot(table).version();
+    DeltaLog log = DeltaLog.forTable(spark, location(table));
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(version, false);
+    if (changes.hasNext()) {
+      for (Action action : JavaConverters.seqAsJavaList(changes.next()._2())) {
+        if (action instanceof CommitInfo info) {
+          return info;
+        }
+      }
+    }
+    throw new IllegalStateException("table " + table + " has no commit information for version " + version);
+  }
+
   /** The numOutputRows Delta recorded for the table's last write. */
   private long rowsWrittenByLastCommit(String table) {
-    Row last = DeltaTable.forPath(spark, location(table)).history(1).select("operationMetrics").first();
-    return Long.parseLong(last.<String, String>getJavaMap(0).get("numOutputRows"));
+    return Long.parseLong(JavaConverters.mapAsJavaMap(lastCommit(table).operationMetrics().get()).get("numOutputRows"));
+  }
+
+  /**
+   * The fingerprint of the table's content, as its last commit recorded it when {@link #replace}
+   * wrote it; empty when another kind of commit came last (a merge, a slice, maintenance).
+   */
+  private Optional<String> recordedFingerprint(String table) {
+    scala.Option<String> metadata = lastCommit(table).userMetadata();
+    return metadata.isDefined() && metadata.get().startsWith(FINGERPRINT_METADATA)
+        ? Optional.of(metadata.get().substring(FINGERPRINT_METADATA.length())) : Optional.empty();
   }
 
   /** The table's latest version, from its Delta log (no Spark job). */
@@ -180,7 +211,7 @@ public final class TableStore {
   private WriteResult replaceTable(TableSpec spec, Dataset<Row> rows) {
     if (!exists(spec.name())) {
       // Nothing to compare with: write at once rather than materialize the rows for a fingerprint first.
-      overwrite(spec, clusteredForWrite(spec, spec.conform(rows)));
+      overwrite(spec, clusteredForWrite(spec, spec.conform(rows)), null);
       long written = rowsWrittenByLastCommit(spec.name());
       register(spec);
       return new WriteResult(spec.name(), written, version(spec.name()), true);
@@ -188,11 +219,18 @@ public final class TableStore {
     Dataset<Row> conformed = clusteredForWrite(spec, spec.conform(rows)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Fingerprint incoming = fingerprint(conformed);
-      if (incoming.equals(fingerprint(spec.conform(read(spec.name()))))) {
+      // What the last replacement recorded, when it is the last commit; otherwise the table is read.
+      String current = recordedFingerprint(spec.name()).orElseGet(() -> {
+        Dataset<Row> stored = read(spec.name());
+        // A table whose columns are not the spec's (written by an earlier version of the job) is rewritten.
+        return stored.schema().catalogString().equals(conformed.schema().catalogString())
+            ? fingerprint(stored).recorded() : "columns " + stored.schema().catalogString();
+      });
+      if (incoming.recorded().equals(current)) {
         register(spec);
         return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
       }
-      overwrite(spec, conformed);
+      overwrite(spec, conformed, incoming);
       register(spec);
       return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), true);
     } finally {
@@ -241,7 +279,7 @@ public final class TableStore {
             .option("replaceWhere", String.join(" AND ", predicates))
             .save(location(spec.name()));
       } else {
-        overwrite(spec, conformed);
+        overwrite(spec, conformed, null);
       }
       register(spec);
       return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), true);
@@ -286,7 +324,7 @@ public final class TableStore {
   private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition, boolean deleteMissing) {
     Dataset<Row> conformed = spec.conform(rows);
     if (!exists(spec.name())) {
-      overwrite(spec, clusteredForWrite(spec, conformed));
+      overwrite(spec, clusteredForWrite(spec, conformed), null);
       register(spec);
       return new WriteResult(spec.name(), -1, version(spec.name()), true);
     }
@@ -320,8 +358,12 @@ public final class TableStore {
    * Writes the whole table (its first write, or a replacement in one commit); Delta takes the
    * delta.* options as a new table's properties.
    */
-  private void overwrite(TableSpec spec, Dataset<Row> conformed) {
-    conformed.write()
+  private void overwrite(TableSpec spec, Dataset<Row> conformed, Fingerprint fingerprint) {
+    DataFrameWriter<Row> writer = conformed.write();
+    if (fingerprint != null) {
+      writer = writer.option("userMetadata", FINGERPRINT_METADATA + fingerprint.recorded());
+    }
+    writer
         .format("delta")
         .mode("overwrite")
         .option("overwriteSchema", "true")
@@ -382,10 +424,18 @@ public final class TableStore {
     }
     Column rowHash = xxhash64(hashed.toArray(new Column[0])).cast(DataTypes.createDecimalType(38, 0));
     Row result = rows.agg(count(lit(1)), sum(rowHash)).first();
-    return new Fingerprint(result.getLong(0), result.isNullAt(1) ? "0" : result.getDecimal(1).toPlainString());
+    return new Fingerprint(result.getLong(0), result.isNullAt(1) ? "0" : result.getDecimal(1).toPlainString(),
+        rows.schema().catalogString());
   }
 
-  public record Fingerprint(long rows, String hashSum) {}
+  /** Row count, hash sum and the columns (names and types) they were computed over. */
+  public record Fingerprint(long rows, String hashSum, String columns) {
+
+    /** As a replacement's commit records it: a changed column (a new one, all null) is a change too. */
+    String recorded() {
+      return rows + "/" + hashSum + "/" + columns;
+    }
+  }
 
   public record WriteResult(String table, long rows, long version, boolean changed) {}
 

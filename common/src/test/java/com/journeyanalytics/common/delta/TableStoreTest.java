@@ -106,6 +106,55 @@ class TableStoreTest {
   }
 
   @Test
+  void aReplacementRecordsItsFingerprintAndOneAfterAnotherKindOfCommitReadsTheTable(@TempDir Path warehouse) {
+    String database = SparkTestSession.uniqueDatabase("store");
+    TableStore store = new TableStore(spark, warehouse.toString(), database);
+    store.replace(SPEC, things("run-1", "a", 1L));
+    store.replace(SPEC, things("run-2", "a", 1L, "b", 2L));
+    // The second replacement's commit records its 2 rows, their hash sum and the columns hashed.
+    String recorded = DeltaTable.forPath(spark, store.location("things")).history(1).first().getAs("userMetadata");
+    assertThat(recorded).matches("journey\\.fingerprint 2/-?[0-9]+/struct<thing:string,amount:bigint,run_id:string>");
+    assertThat(store.replace(SPEC, things("run-3", "b", 2L, "a", 1L)).changed()).isFalse();
+
+    // A commit without a record (a delete, as a maintenance job might run) comes last: the next
+    // replacement reads the table, finds b missing and writes both rows again.
+    spark.sql("DELETE FROM " + store.qualifiedName("things") + " WHERE thing = 'b'");
+    WriteResult afterDelete = store.replace(SPEC, things("run-4", "a", 1L, "b", 2L));
+
+    assertThat(afterDelete.changed()).isTrue();
+    assertThatDataFrame(store.read("things")).containsExactlyRowsInAnyOrder(List.of("thing", "amount", "run_id"),
+        List.of(row("a", 1, "run-4"), row("b", 2, "run-4")));
+  }
+
+  @Test
+  void aColumnTheSpecAddsIsWrittenEvenWhenAllItsValuesAreNull(@TempDir Path warehouse) {
+    TableSpec withNote = TableSpec.table("things", "Things for the test")
+        .column("thing", StringType, "The thing")
+        .column("amount", LongType, "How many")
+        .column("note", StringType, "A column added by a later version")
+        .column("run_id", StringType, "Run")
+        .key("thing")
+        .build();
+    for (boolean recorded : List.of(false, true)) {
+      TableStore store = new TableStore(spark, warehouse.resolve("recorded-" + recorded).toString(),
+          SparkTestSession.uniqueDatabase("store"));
+      store.replace(SPEC, things("run-1", "a", 1L));
+      if (recorded) {
+        // A second, changed replacement: its commit records a fingerprint; the first one's did not.
+        store.replace(SPEC, things("run-2", "a", 2L));
+      }
+      long amount = recorded ? 2L : 1L;
+
+      WriteResult widened = store.replace(withNote,
+          spark.createDataFrame(List.of(RowFactory.create("a", amount, null, "run-3")), withNote.schema()));
+
+      // The null note leaves the rows' hash as it was; the columns differ, so the table is rewritten.
+      assertThat(widened.changed()).as("with a recorded fingerprint: " + recorded).isTrue();
+      assertThat(store.read("things").columns()).containsExactly("thing", "amount", "note", "run_id");
+    }
+  }
+
+  @Test
   void registeredTablesCarryTableAndColumnComments(@TempDir Path warehouse) {
     String database = SparkTestSession.uniqueDatabase("store");
     TableStore store = new TableStore(spark, warehouse.toString(), database);
