@@ -54,17 +54,30 @@ public final class TableStore {
   /** How a replacement's commit records the fingerprint of what it wrote (the commit's userMetadata). */
   static final String FINGERPRINT_METADATA = "journey.fingerprint ";
 
+  /**
+   * The largest table (bytes of its data files) {@link #read} reads into the driver by default: a
+   * few MiB of Parquet are tens of MiB of rows at most, which any driver holds.
+   */
+  public static final long LOCAL_READ_MAX_BYTES = 8L << 20;
+
   private final SparkSession spark;
   private final String warehouse;
   private final String database;
+  private final long localReadMaxBytes;
   /** Tables this store registered, with their comment and properties current: done once per store. */
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private volatile boolean databaseEnsured;
 
   public TableStore(SparkSession spark, String warehouse, String database) {
+    this(spark, warehouse, database, LOCAL_READ_MAX_BYTES);
+  }
+
+  /** A store whose {@link #read} reads tables of at most {@code localReadMaxBytes} into the driver. */
+  public TableStore(SparkSession spark, String warehouse, String database, long localReadMaxBytes) {
     this.spark = spark;
     this.warehouse = qualify(spark, warehouse);
     this.database = database;
+    this.localReadMaxBytes = localReadMaxBytes;
   }
 
   public SparkSession spark() {
@@ -100,8 +113,20 @@ public final class TableStore {
     return DeltaTable.isDeltaTable(spark, location(table));
   }
 
+  /**
+   * The table's rows as of this call (its current version, pinned). A table whose data files hold
+   * at most {@code localReadMaxBytes} is read into the driver at once: the queries that use the
+   * frame then scan those rows, not the table, so Delta does not list the table's files (a Spark
+   * job each time) for every query of a step, which is most of a small night's time. A larger table
+   * is read by each query, at the same pinned version.
+   */
   public Dataset<Row> read(String table) {
-    return spark.read().format("delta").load(location(table));
+    Snapshot snapshot = snapshot(table);
+    Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", snapshot.version()).load(location(table));
+    if (snapshot.sizeInBytes() > localReadMaxBytes) {
+      return rows;
+    }
+    return spark.createDataFrame(rows.collectAsList(), rows.schema());
   }
 
   /** The table's current content, or an empty frame of the spec's schema if it was never written. */

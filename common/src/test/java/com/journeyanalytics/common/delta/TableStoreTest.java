@@ -82,6 +82,30 @@ class TableStoreTest {
   }
 
   @Test
+  void aSmallTableIsReadIntoTheDriverAndALargerOneByEachQueryBothAsOfTheRead(@TempDir Path warehouse) {
+    String database = SparkTestSession.uniqueDatabase("store");
+    TableStore store = new TableStore(spark, warehouse.toString(), database);
+    // A limit of 0 bytes: every table is larger, so each query of the frame reads the table's files.
+    TableStore noLocalReads = new TableStore(spark, warehouse.toString(), database, 0);
+    List<String> columns = List.of("thing", "amount", "run_id");
+
+    store.replace(SPEC, things("run-1", "a", 1L, "b", 2L));
+    Dataset<Row> small = store.read("things");
+    store.replace(SPEC, things("run-2", "c", 3L));
+    Dataset<Row> large = noLocalReads.read("things");
+    store.replace(SPEC, things("run-3", "d", 4L));
+
+    // The small table's rows came into the driver: the frame reads no file, and keeps the rows of
+    // version 0 after two more writes.
+    assertThat(small.inputFiles()).isEmpty();
+    assertThatDataFrame(small).containsExactlyRowsInAnyOrder(columns, List.of(row("a", 1, "run-1"), row("b", 2, "run-1")));
+    // The other frame reads the table's file at version 1, the current one when it was read.
+    assertThat(large.inputFiles()).hasSize(1);
+    assertThatDataFrame(large).containsExactlyRowsInAnyOrder(columns, List.of(row("c", 3, "run-2")));
+    assertThatDataFrame(store.read("things")).containsExactlyRowsInAnyOrder(columns, List.of(row("d", 4, "run-3")));
+  }
+
+  @Test
   void aReplacementRecordsItsFingerprintAndOneAfterAnotherKindOfCommitReadsTheTable(@TempDir Path warehouse) {
     String database = SparkTestSession.uniqueDatabase("store");
     TableStore store = new TableStore(spark, warehouse.toString(), database);
