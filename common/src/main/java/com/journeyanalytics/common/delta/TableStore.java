@@ -157,9 +157,10 @@ public final class TableStore {
 
   /** The table's last commit, as its Delta log records it (read from the log, no Spark job). */
   private CommitInfo lastCommit(String table) {
-    long version = snapshot(table).version();
-    DeltaLog log = DeltaLog.forTable(spark, location(table));
-    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(version, false);
+    Snapshot snapshot = snapshot(table);
+    long version = snapshot.version();
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes =
+        snapshot.deltaLog().getChanges(version, false);
     if (changes.hasNext()) {
       for (Action action : JavaConverters.seqAsJavaList(changes.next()._2())) {
         if (action instanceof CommitInfo info) {
@@ -220,12 +221,9 @@ public final class TableStore {
     try {
       Fingerprint incoming = fingerprint(conformed);
       // What the last replacement recorded, when it is the last commit; otherwise the table is read.
-      String current = recordedFingerprint(spec.name()).orElseGet(() -> {
-        Dataset<Row> stored = read(spec.name());
-        // A table whose columns are not the spec's (written by an earlier version of the job) is rewritten.
-        return stored.schema().catalogString().equals(conformed.schema().catalogString())
-            ? fingerprint(stored).recorded() : "columns " + stored.schema().catalogString();
-      });
+      // The stored table's own columns are part of its fingerprint: a table whose columns are not the
+      // spec's (written by an earlier version of the job) is rewritten.
+      String current = recordedFingerprint(spec.name()).orElseGet(() -> fingerprint(read(spec.name())).recorded());
       if (incoming.recorded().equals(current)) {
         register(spec);
         return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
