@@ -122,11 +122,24 @@ public final class TableStore {
    */
   public Dataset<Row> read(String table) {
     Snapshot snapshot = snapshot(table);
-    Dataset<Row> rows = spark.read().format("delta").option("versionAsOf", snapshot.version()).load(location(table));
-    if (snapshot.sizeInBytes() > localReadMaxBytes) {
+    Dataset<Row> rows = asOf(table, snapshot.version());
+    if (sizeInBytes(snapshot) > localReadMaxBytes) {
       return rows;
     }
     return spark.createDataFrame(rows.collectAsList(), rows.schema());
+  }
+
+  /** The table at {@code version}, read by each query that uses the frame. */
+  private Dataset<Row> asOf(String table, long version) {
+    return spark.read().format("delta").option("versionAsOf", version).load(location(table));
+  }
+
+  /**
+   * The bytes of the snapshot's data files: from the checksum file Delta writes beside each commit
+   * when there is one, else summed over the table's files (a Spark job).
+   */
+  private static long sizeInBytes(Snapshot snapshot) {
+    return snapshot.checksumOpt().isDefined() ? snapshot.checksumOpt().get().tableSizeBytes() : snapshot.sizeInBytes();
   }
 
   /** The table's current content, or an empty frame of the spec's schema if it was never written. */
@@ -266,7 +279,8 @@ public final class TableStore {
           inSlice = inSlice.and(col(entry.getKey()).equalTo(lit(entry.getValue())));
           predicates.add(entry.getKey() + " = '" + escape(String.valueOf(entry.getValue())) + "'");
         }
-        Dataset<Row> current = spec.conform(read(spec.name())).where(inSlice);
+        // Read once, so lazily: Delta lists only the slice's files.
+        Dataset<Row> current = spec.conform(asOf(spec.name(), version(spec.name()))).where(inSlice);
         if (incoming.equals(fingerprint(current))) {
           register(spec);
           return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
