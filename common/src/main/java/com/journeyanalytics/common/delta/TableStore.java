@@ -121,7 +121,11 @@ public final class TableStore {
    * is read by each query, at the same pinned version.
    */
   public Dataset<Row> read(String table) {
-    Snapshot snapshot = snapshot(table);
+    return read(table, snapshot(table));
+  }
+
+  /** {@link #read} of the table at a snapshot the caller already holds. */
+  private Dataset<Row> read(String table, Snapshot snapshot) {
     Dataset<Row> rows = asOf(table, snapshot.version());
     if (sizeInBytes(snapshot) > localReadMaxBytes) {
       return rows;
@@ -168,9 +172,8 @@ public final class TableStore {
     return names;
   }
 
-  /** The table's last commit, as its Delta log records it (read from the log, no Spark job). */
-  private CommitInfo lastCommit(String table) {
-    Snapshot snapshot = snapshot(table);
+  /** The snapshot's commit, as its Delta log records it (read from the log, no Spark job). */
+  private static CommitInfo commitOf(Snapshot snapshot) {
     long version = snapshot.version();
     scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes =
         snapshot.deltaLog().getChanges(version, false);
@@ -181,20 +184,21 @@ public final class TableStore {
         }
       }
     }
-    throw new IllegalStateException("table " + table + " has no commit information for version " + version);
+    throw new IllegalStateException("table " + snapshot.deltaLog().dataPath() + " has no commit information for version "
+        + version);
   }
 
-  /** The numOutputRows Delta recorded for the table's last write. */
-  private long rowsWrittenByLastCommit(String table) {
-    return Long.parseLong(JavaConverters.mapAsJavaMap(lastCommit(table).operationMetrics().get()).get("numOutputRows"));
+  /** The numOutputRows Delta recorded for the write that made the snapshot. */
+  private static long rowsWrittenBy(Snapshot snapshot) {
+    return Long.parseLong(JavaConverters.mapAsJavaMap(commitOf(snapshot).operationMetrics().get()).get("numOutputRows"));
   }
 
   /**
-   * The fingerprint of the table's content, as its last commit recorded it when {@link #replace}
-   * wrote it; empty when another kind of commit came last (a merge, a slice, maintenance).
+   * The fingerprint of the snapshot's content, as its commit recorded it when {@link #replace}
+   * wrote it; empty when another kind of commit made it (a merge, a slice, maintenance).
    */
-  private Optional<String> recordedFingerprint(String table) {
-    scala.Option<String> metadata = lastCommit(table).userMetadata();
+  private static Optional<String> recordedFingerprint(Snapshot snapshot) {
+    scala.Option<String> metadata = commitOf(snapshot).userMetadata();
     return metadata.isDefined() && metadata.get().startsWith(FINGERPRINT_METADATA)
         ? Optional.of(metadata.get().substring(FINGERPRINT_METADATA.length())) : Optional.empty();
   }
@@ -226,7 +230,8 @@ public final class TableStore {
     if (!exists(spec.name())) {
       // Nothing to compare with: write at once rather than materialize the rows for a fingerprint first.
       overwrite(spec, clusteredForWrite(spec, spec.conform(rows)), null);
-      long written = rowsWrittenByLastCommit(spec.name());
+      long written = rowsWrittenBy(snapshot(spec.name()));
+      // Registering can commit too (the table's comment and properties): the version is read after it.
       register(spec);
       return new WriteResult(spec.name(), written, version(spec.name()), true);
     }
@@ -236,7 +241,8 @@ public final class TableStore {
       // What the last replacement recorded, when it is the last commit; otherwise the table is read.
       // The stored table's own columns are part of its fingerprint: a table whose columns are not the
       // spec's (written by an earlier version of the job) is rewritten.
-      String current = recordedFingerprint(spec.name()).orElseGet(() -> fingerprint(read(spec.name())).recorded());
+      Snapshot stored = snapshot(spec.name());
+      String current = recordedFingerprint(stored).orElseGet(() -> fingerprint(read(spec.name(), stored)).recorded());
       if (incoming.recorded().equals(current)) {
         register(spec);
         return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
