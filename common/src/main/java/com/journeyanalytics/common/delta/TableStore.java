@@ -1,5 +1,6 @@
 package com.journeyanalytics.common.delta;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
@@ -55,10 +56,12 @@ public final class TableStore {
   static final String FINGERPRINT_METADATA = "journey.fingerprint ";
 
   /**
-   * The largest table (bytes of its data files) {@link #read} reads into the driver by default: a
-   * few MiB of Parquet are tens of MiB of rows at most, which any driver holds.
+   * The largest table (bytes of its data files) {@link #read} reads into the driver by default.
+   * Not more: the optimizer evaluates the projections and filters over rows held in the plan in
+   * the driver, one row at a time, each time it plans a query that reads them; at 8 MiB (about
+   * 100,000 rows of cleaned events) a demo night spent minutes in the driver doing that.
    */
-  public static final long LOCAL_READ_MAX_BYTES = 8L << 20;
+  public static final long LOCAL_READ_MAX_BYTES = 1L << 20;
 
   private final SparkSession spark;
   private final String warehouse;
@@ -136,6 +139,23 @@ public final class TableStore {
   /** The table at {@code version}, read by each query that uses the frame. */
   private Dataset<Row> asOf(String table, long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(location(table));
+  }
+
+  /** The table as it was at {@code version} (time travel), read lazily. */
+  public Dataset<Row> readAt(String table, long version) {
+    return asOf(table, version);
+  }
+
+  /**
+   * Every row the commits after {@code version} inserted, updated (old and new image) or deleted,
+   * from Delta's change data feed, with its _change_type. Fails (at the first action at the
+   * latest) when one of those commits did not record changes, e.g. the table got
+   * delta.enableChangeDataFeed only later.
+   */
+  public Dataset<Row> changesAfter(String table, long version) {
+    return spark.read().format("delta").option("readChangeFeed", "true")
+        .option("startingVersion", version + 1).option("endingVersion", version(table))
+        .load(location(table));
   }
 
   /**
@@ -332,6 +352,70 @@ public final class TableStore {
       source.unpersist();
     }
   }
+
+  /**
+   * Makes the rows of the table whose {@code column} is one of {@code scope}'s values exactly
+   * {@code rows} (all of which lie in that scope), leaving every other row as it is: a changed row
+   * is updated, a new one inserted, a scoped row missing from {@code rows} deleted, an unchanged
+   * one kept with its run_id. What {@link #sync} does to the whole table, for a slice that is not
+   * a partition (e.g. the customers a night touched). {@code note} goes into the commit's
+   * userMetadata (DESCRIBE HISTORY).
+   */
+  public WriteResult syncWithin(TableSpec spec, Dataset<Row> rows, String column, Dataset<Row> scope, String note) {
+    // Computed once (the source reads it twice) and cut from the plan that made it.
+    Dataset<Row> incoming = spec.conform(rows).localCheckpoint();
+    // Lazily: Delta reads only the columns and files the join needs, even of a table small enough to collect.
+    Dataset<Row> scopedNow = asOf(spec.name(), version(spec.name())).join(broadcast(scope.select(col(column)).distinct()),
+        JavaConverters.asScalaBuffer(List.of(column)).toSeq(), "left_semi");
+    Dataset<Row> vanished = spec.conform(scopedNow).join(incoming.select(spec.keyColumns().stream().map(k -> col(k))
+        .toArray(Column[]::new)), JavaConverters.asScalaBuffer(spec.keyColumns()).toSeq(), "left_anti");
+    // Materialized once: Delta's merge reads its source twice, and this one reads the target.
+    Dataset<Row> source = incoming.withColumn(DELETE, lit(false))
+        .unionByName(spec.conform(vanished).withColumn(DELETE, lit(true)))
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      source.count();
+      long before = version(spec.name());
+      Map<String, String> assignments = new java.util.LinkedHashMap<>();
+      List<String> sameColumns = new ArrayList<>();
+      for (StructField field : spec.schema().fields()) {
+        assignments.put("`" + field.name() + "`", "s.`" + field.name() + "`");
+        if (!field.name().equals(RUN_ID)) {
+          sameColumns.add(field.dataType() instanceof MapType
+              ? "to_json(t.`" + field.name() + "`) <=> to_json(s.`" + field.name() + "`)"
+              : "t.`" + field.name() + "` <=> s.`" + field.name() + "`");
+        }
+      }
+      String on = spec.keyColumns().stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
+          .orElseThrow(() -> new IllegalArgumentException("table " + spec.name() + " has no key to merge on"));
+      String previousNote = spark.conf().get(USER_METADATA, null);
+      spark.conf().set(USER_METADATA, note);
+      try {
+        DeltaTable.forPath(spark, location(spec.name())).as("t")
+            .merge(source.as("s"), on)
+            .whenMatched("s." + DELETE).delete()
+            .whenMatched("NOT (" + String.join(" AND ", sameColumns) + ")").updateExpr(assignments)
+            .whenNotMatched("NOT s." + DELETE).insertExpr(assignments)
+            .execute();
+      } finally {
+        if (previousNote == null) {
+          spark.conf().unset(USER_METADATA);
+        } else {
+          spark.conf().set(USER_METADATA, previousNote);
+        }
+      }
+      register(spec);
+      long after = version(spec.name());
+      // Delta answers a count from the files' statistics and deletion vectors, without a scan.
+      long total = read(spec.name()).count();
+      return written(new WriteResult(spec.name(), total, after, after != before));
+    } finally {
+      source.unpersist();
+    }
+  }
+
+  private static final String DELETE = "_delete_row";
+  private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
   /** Every write of a step passes here: the kill tests' {@code write:<table>} point. */
   private static WriteResult written(WriteResult result) {

@@ -21,6 +21,13 @@ public final class Silver {
   public static final DataType MONEY = DataTypes.createDecimalType(20, 4);
   public static final DataType AMOUNT = DataTypes.createDecimalType(18, 4);
 
+  /**
+   * On the tables nightly runs merge into (not the snapshots, which are replaced whole): Delta
+   * records each merged row's old and new image, so a nightly run can tell which customers the
+   * night touched (ChangedCustomers) without comparing whole tables.
+   */
+  static final String CHANGE_FEED = "delta.enableChangeDataFeed";
+
   public static final TableSpec ACCOUNTS = lineage(TableSpec.table("silver_accounts", "CRM accounts, newest snapshot")
       .column("account_id", StringType, "Account id")
       .column("account_name", StringType, "Account name")
@@ -56,7 +63,7 @@ public final class Silver {
       .column("created_at", TimestampType, "Created (UTC)")
       .column("closed_at", TimestampType, "Closed (UTC)")
       .column("updated_at", TimestampType, "Last change (UTC)"))
-      .key("opportunity_id").build();
+      .key("opportunity_id").property(CHANGE_FEED, "true").build();
 
   public static final TableSpec INVOICES = lineage(TableSpec.table("silver_invoices", "Billing invoices and credit notes")
       .column("invoice_id", StringType, "Invoice id")
@@ -70,7 +77,7 @@ public final class Silver {
       .column("period_start", DateType, "Service period start")
       .column("period_end", DateType, "Service period end")
       .column("updated_at", TimestampType, "Last change (UTC)"))
-      .key("invoice_id").build();
+      .key("invoice_id").property(CHANGE_FEED, "true").build();
 
   public static final TableSpec CAMPAIGNS = lineage(TableSpec.table("silver_campaigns", "Marketing campaigns, newest snapshot")
       .column("campaign_id", StringType, "Campaign id")
@@ -96,7 +103,7 @@ public final class Silver {
       .column("utm_campaign", StringType, "utm_campaign")
       .column("landing_page", StringType, "Landing page")
       .column("cost", MONEY, "Cost of a paid touch (reporting currency)"))
-      .key("touch_id").build();
+      .key("touch_id").property(CHANGE_FEED, "true").build();
 
   public static final TableSpec TICKETS = lineage(TableSpec.table("silver_tickets", "Support tickets")
       .column("ticket_id", StringType, "Ticket id")
@@ -110,7 +117,7 @@ public final class Silver {
       .column("first_response_at", TimestampType, "First agent response (UTC)")
       .column("solved_at", TimestampType, "Solved (UTC)")
       .column("updated_at", TimestampType, "Last change (UTC)"))
-      .key("ticket_id").build();
+      .key("ticket_id").property(CHANGE_FEED, "true").build();
 
   public static final TableSpec SURVEYS = lineage(TableSpec.table("silver_surveys", "NPS, CSAT and CES survey responses")
       .column("response_id", StringType, "Response id")
@@ -121,7 +128,7 @@ public final class Silver {
       .column("ticket_id", StringType, "Ticket the survey is about")
       .column("submitted_at", TimestampType, "Submitted (UTC)")
       .column("comment", StringType, "Free text, email addresses replaced by email:<sha256>"))
-      .key("response_id").build();
+      .key("response_id").property(CHANGE_FEED, "true").build();
 
   public static final TableSpec EVENTS = lineage(TableSpec.table("silver_events", "Product usage events")
       .column("event_id", StringType, "Event id")
@@ -132,7 +139,7 @@ public final class Silver {
       .column("occurred_at", TimestampType, "When (UTC)")
       .column("platform", StringType, "web | ios | android | api | other")
       .column("session_id", StringType, "Session"))
-      .key("event_id").build();
+      .key("event_id").property(CHANGE_FEED, "true").build();
 
   /**
    * Every converted_at / churned_at an account has shown in any snapshot: the snapshot keeps only
@@ -146,6 +153,7 @@ public final class Silver {
       .column("export_date", DateType, "Export day it was first seen")
       .column("run_id", StringType, "Run that first recorded it")
       .key("account_id", "milestone", "occurred_at")
+      .property(CHANGE_FEED, "true")
       .build();
 
   public static final List<TableSpec> ALL =

@@ -203,6 +203,34 @@ class TableStoreTest {
     assertThat(detail.<String, String>getJavaMap(1)).containsEntry("delta.enableDeletionVectors", "true");
   }
 
+  @Test
+  void syncingWithinAScopeMakesTheScopedRowsTheGivenOnesAndLeavesTheRestAlone(@TempDir Path warehouse) {
+    TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
+    store.sync(DAILY, daily("run-1", "a", "x", 1L, "b", "x", 2L, "c", "y", 3L, "d", "z", 4L));
+    Dataset<Row> scope = spark.createDataFrame(List.of(RowFactory.create("x"), RowFactory.create("y")),
+        new org.apache.spark.sql.types.StructType().add("day", StringType));
+
+    // Days x and y now hold a (as it was), b (changed) and e (new); c is gone. Day z is not in the scope.
+    WriteResult written = store.syncWithin(DAILY, daily("run-2", "a", "x", 1L, "b", "x", 20L, "e", "y", 5L), "day",
+        scope, "recomputed days x and y");
+
+    // a, b, d and e.
+    assertThat(written.rows()).isEqualTo(4);
+    assertThat(written.changed()).isTrue();
+    assertThatDataFrame(store.read("daily_things")).containsExactlyRowsInAnyOrder(
+        List.of("thing", "day", "amount", "run_id"),
+        List.of(row("a", "x", 1, "run-1"), row("b", "x", 20, "run-2"), row("d", "z", 4, "run-1"),
+            row("e", "y", 5, "run-2")));
+    Row commit = DeltaTable.forPath(spark, store.location("daily_things")).history(1)
+        .select("operationMetrics", "userMetadata").first();
+    // b updated, c deleted, e inserted; a and d untouched.
+    assertThat(commit.<String, String>getJavaMap(0)).containsEntry("numTargetRowsUpdated", "1")
+        .containsEntry("numTargetRowsDeleted", "1").containsEntry("numTargetRowsInserted", "1")
+        .containsEntry("numTargetRowsCopied", "0");
+    assertThat(commit.getString(1)).isEqualTo("recomputed days x and y");
+    assertThat(spark.conf().getOption("spark.databricks.delta.commitInfo.userMetadata").isDefined()).isFalse();
+  }
+
   private Dataset<Row> daily(String runId, Object... thingDayAmount) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < thingDayAmount.length; i += 3) {

@@ -97,7 +97,8 @@ public final class RunHistory {
   }
 
   /** A published run as pipeline_runs recorded it: what a later night compares itself with. */
-  public record PublishedRun(String runId, LocalDate runDate, String configSha256, Map<String, Long> tableVersions) {}
+  public record PublishedRun(String runId, LocalDate runDate, String configSha256, String appVersion,
+      Map<String, Long> tableVersions) {}
 
   /**
    * The last succeeded run (maintenance excluded: it publishes no data) for a date before {@code
@@ -112,11 +113,11 @@ public final class RunHistory {
         .filter(col("status").equalTo("succeeded").and(col("mode").notEqual(RunMode.MAINTENANCE.label()))
             .and(col("run_date").lt(lit(java.sql.Date.valueOf(runDate)))))
         .orderBy(col("run_date").desc(), col("finished_at").desc(), col("run_id").desc())
-        .select("run_id", "run_date", "config_sha256", "table_versions")
+        .select("run_id", "run_date", "config_sha256", "app_version", "table_versions")
         .limit(1)
         .collectAsList();
     return rows.stream().findFirst().map(r -> new PublishedRun(r.getString(0), r.getDate(1).toLocalDate(),
-        r.getString(2), r.isNullAt(3) ? Map.of() : Map.copyOf(r.<String, Long>getJavaMap(3))));
+        r.getString(2), r.getString(3), r.isNullAt(4) ? Map.of() : Map.copyOf(r.<String, Long>getJavaMap(4))));
   }
 
   /**

@@ -1,5 +1,6 @@
 package com.journeyanalytics.jobs.touchpoints;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.lit;
 
 import com.journeyanalytics.common.config.QualitySettings;
@@ -24,6 +25,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -31,9 +33,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Builds the unified touchpoint table from the silver tables: every activity, resolved to its
- * journey subject, staged and sequenced. It is recomputed whole each run and synchronised into the
- * table, so an identity link that appears today re-assigns a visitor's earlier touchpoints
- * (back-stitching) the same night, while unchanged rows and files stay as they were.
+ * journey subject, staged and sequenced. A full refresh writes it whole; a nightly run recomputes
+ * the customers the night changed (ChangedCustomers), or every customer when it cannot tell, and
+ * merges them into the table, so an identity link that appears today re-assigns a visitor's earlier
+ * touchpoints (back-stitching) the same night, while unchanged rows and files stay as they were.
  */
 public final class TouchpointStep implements Step {
 
@@ -66,12 +69,7 @@ public final class TouchpointStep implements Step {
     try {
       Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql",
           Map.of("activities", activities, "identity_map", identityMap), Map.of());
-      Dataset<Row> touchpoints = Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
-          .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
-      // A full refresh rewrites the table; a nightly run merges, writing only the rows that changed (deletion vectors).
-      WriteResult written = ctx.mode() == RunMode.FULL_REFRESH
-          ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
-          : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
+      WriteResult written = write(ctx, resolved, ChangedCustomers.since(ctx, resolved, identityMap));
       List<QualityCheck> checks = identityChecks(ctx, accounts, ctx.config().quality());
       checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
           Map.of("identity_map", identityMap), Map.of()).first().getLong(0)));
@@ -79,6 +77,34 @@ public final class TouchpointStep implements Step {
     } finally {
       identityMap.unpersist();
     }
+  }
+
+  /**
+   * A full refresh rewrites the table. A nightly run recomputes the touchpoints of the customers
+   * the night changed (ChangedCustomers) and replaces only theirs; when it cannot tell which, it
+   * recomputes every customer and merges. Both merges write only the rows that changed (deletion
+   * vectors).
+   */
+  private static WriteResult write(RunContext ctx, Dataset<Row> resolved, Optional<Dataset<Row>> changedCustomers) {
+    if (changedCustomers.isEmpty()) {
+      Dataset<Row> touchpoints = touchpoints(ctx, resolved);
+      return ctx.mode() == RunMode.FULL_REFRESH
+          ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
+          : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
+    }
+    Dataset<Row> customers = changedCustomers.get();
+    Dataset<Row> theirs = resolved.join(broadcast(customers),
+        resolved.col("customer_key").equalTo(customers.col("customer_key")), "left_semi");
+    return ctx.tables().syncWithin(Touchpoints.SPEC, touchpoints(ctx, theirs), "customer_key", customers,
+        INCREMENTAL_NOTE + customers.count() + " customers");
+  }
+
+  /** The start of the touchpoints commit's userMetadata when a nightly run recomputed only some customers. */
+  public static final String INCREMENTAL_NOTE = "recomputed the touchpoints of ";
+
+  private static Dataset<Row> touchpoints(RunContext ctx, Dataset<Row> resolved) {
+    return Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
+        .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
   }
 
   /** Rule 5 of the identity rules: a visitor linked to emails of two or more accounts is worth a look, not a failure. */

@@ -13,6 +13,8 @@ import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
+import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
+import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +23,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
@@ -70,6 +73,12 @@ class NightlyRunTest {
             row("a1", "web_visit", 9, "advocacy", "v1"),
             row("a1", "form_submit", 10, "advocacy", "v1"),
             row(CAROL, "email_open", 1, "awareness", null)));
+    // Day 2's only change is t4, linking v1 to ann@a1.com: the identifiers it changed are ann's hash and
+    // v1 (its new identity-map entry); the subjects holding them, before or after, are a1 (t1 carries
+    // ann's hash) and anon:v1 (t2): the night recomputed those 2 and left a2 and carol alone.
+    assertThat(DeltaTable.forPath(spark, tables.location("touchpoints")).history()
+        .where(col("userMetadata").startsWith(TouchpointStep.INCREMENTAL_NOTE)).select("userMetadata")
+        .as(Encoders.STRING()).collectAsList()).containsExactly(TouchpointStep.INCREMENTAL_NOTE + "2 customers");
     // v1's only link is to ann@a1.com (a1): no visitor is linked to emails of two accounts.
     assertThatDataFrame(tables.read("data_quality").where("check_name = 'identity_conflicts'"))
         .containsExactlyRowsInAnyOrder(List.of("run_date", "dataset", "status", "observed_value", "threshold"), List.of(

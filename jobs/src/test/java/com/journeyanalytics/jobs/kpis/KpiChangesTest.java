@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 class KpiChangesTest {
 
   private static final SparkSession SPARK = SparkTestSession.get();
-  private static final PublishedRun NIGHT_1 = new PublishedRun("night-1", LocalDate.parse("2026-03-10"), "c-1",
+  private static final PublishedRun NIGHT_1 = new PublishedRun("night-1", LocalDate.parse("2026-03-10"), "c-1", "test",
       Map.of("kpis", 3L));
   private static final List<String> COLUMNS = List.of("run_id", "run_date", "previous_run_id", "period_grain",
       "period_start", "kpi", "dimension", "dimension_value", "previous_value", "value", "change_kind", "config_changed");

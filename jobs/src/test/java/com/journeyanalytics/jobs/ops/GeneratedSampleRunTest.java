@@ -9,6 +9,7 @@ import com.journeyanalytics.common.schema.InputContract;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import com.journeyanalytics.jobs.sample.DirtKind;
+import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import com.journeyanalytics.jobs.sample.SampleDataGenerator;
 import com.journeyanalytics.jobs.sample.SampleDataGenerator.Options;
 import com.journeyanalytics.jobs.sample.SampleDataGenerator.Summary;
@@ -206,6 +207,13 @@ class GeneratedSampleRunTest {
         .collectAsList()).as("touchpoints about earlier days first seen on the night").contains(lateTouch);
     assertThat(tables.read("customer_journeys").where(col("reactivations").gt(0)).select("customer_key")
         .as(Encoders.STRING()).collectAsList()).as("customers with a comeback").contains(comeback);
+    // The night recomputed only the customers it changed, not everyone (which would make the equality trivial).
+    String note = DeltaTable.forPath(SPARK, tables.location("touchpoints")).history()
+        .where(col("userMetadata").startsWith(TouchpointStep.INCREMENTAL_NOTE)).select("userMetadata")
+        .as(Encoders.STRING()).first();
+    long recomputed = Long.parseLong(note.substring(TouchpointStep.INCREMENTAL_NOTE.length()).split(" ")[0]);
+    assertThat(recomputed).as(note).isPositive()
+        .isLessThan(after.select("customer_key").distinct().count());
 
     String database = SparkTestSession.uniqueDatabase("refreshed");
     Path refreshedConf = JobRuns.conf(dir, database);

@@ -1,0 +1,196 @@
+package com.journeyanalytics.jobs.touchpoints;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.explode;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.struct;
+
+import com.journeyanalytics.common.cli.Cli;
+import com.journeyanalytics.common.delta.TableStore;
+import com.journeyanalytics.common.schema.Silver;
+import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.common.schema.Touchpoints;
+import com.journeyanalytics.jobs.pipeline.RunContext;
+import com.journeyanalytics.jobs.pipeline.RunHistory;
+import com.journeyanalytics.jobs.pipeline.RunHistory.PublishedRun;
+import com.journeyanalytics.jobs.pipeline.RunMode;
+import com.journeyanalytics.jobs.sql.SqlFiles;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.collection.JavaConverters;
+
+/**
+ * The journey subjects (customer_key) whose touchpoints a nightly run may change, so that the night
+ * recomputes only theirs. A subject's touchpoints depend only on the activities resolved to it, and
+ * an activity's subject only on its own row and on the identity map's entries for its email and
+ * anonymous id. So a subject can change only if it holds, before or after the night, a touchpoint
+ * whose account_id, email_sha256 or anonymous_id is an identifier the night changed:
+ * <ul>
+ *   <li>the account_id, emails and anonymous_id of every row a run since the last published one
+ *       merged into a cleaned incremental table, old and new image (Delta's change data feed),
+ *       milestones included;</li>
+ *   <li>the account_id of every accounts row whose columns the touchpoints read changed, against
+ *       the snapshot the last published run read;</li>
+ *   <li>every email and anonymous id whose identity-map entry changed: the map rebuilt from the
+ *       contacts and touches the last published run read, against the map now.</li>
+ * </ul>
+ * Nothing (recompute everyone) when the run is not a nightly run, no earlier run was published,
+ * the configuration or the job's version changed since, the touchpoints table moved since it was
+ * published, or a table's changes cannot be read (recorded before its change data feed was on, or
+ * vacuumed).
+ */
+final class ChangedCustomers {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChangedCustomers.class);
+
+  /** A cleaned table merged into by nightly runs, and the identifier columns of its rows. */
+  private record Merged(TableSpec spec, List<String> accountIds, List<String> emails, List<String> anonymousIds) {}
+
+  private static final List<Merged> MERGED = List.of(
+      new Merged(Silver.OPPORTUNITIES, List.of("account_id"), List.of(), List.of()),
+      new Merged(Silver.INVOICES, List.of("account_id"), List.of(), List.of()),
+      new Merged(Silver.EVENTS, List.of("account_id"), List.of(), List.of()),
+      new Merged(Silver.ACCOUNT_MILESTONES, List.of("account_id"), List.of(), List.of()),
+      new Merged(Silver.TOUCHES, List.of(), List.of("email_sha256"), List.of("anonymous_id")),
+      new Merged(Silver.TICKETS, List.of("account_id"), List.of("requester_email_sha256"), List.of()),
+      new Merged(Silver.SURVEYS, List.of("account_id"), List.of("respondent_email_sha256"), List.of()));
+
+  /** The accounts columns activities.sql reads (converted_at and churned_at come as milestones). */
+  private static final String[] ACCOUNT_COLUMNS = {"account_id", "created_at", "trial_started_at", "plan", "segment"};
+
+  private static final String ACCOUNT = "account_id";
+  private static final String EMAIL = "email_sha256";
+  private static final String ANONYMOUS = "anonymous_id";
+
+  private ChangedCustomers() {}
+
+  /** Why the night recomputes every customer. */
+  private static final class RecomputeAll extends RuntimeException {
+    RecomputeAll(String reason) {
+      super(reason, null, false, false);
+    }
+  }
+
+  /**
+   * The customer_key of every subject the night may change (checkpointed), or
+   * nothing when the night has to recompute every subject. {@code resolved} is every activity
+   * resolved to its subject now, {@code identityMap} the identity map now.
+   */
+  static Optional<Dataset<Row>> since(RunContext ctx, Dataset<Row> resolved, Dataset<Row> identityMap) {
+    if (ctx.mode() != RunMode.NIGHTLY) {
+      return Optional.empty();
+    }
+    try {
+      PublishedRun last = RunHistory.publishedBefore(ctx.tables(), ctx.runDate())
+          .orElseThrow(() -> new RecomputeAll("no earlier run was published"));
+      if (!ctx.config().configSha256().equals(last.configSha256())) {
+        throw new RecomputeAll("the configuration changed since run " + last.runId());
+      }
+      // Another release may derive touchpoints differently: none of the last one's may stay.
+      if (!Cli.version().equals(last.appVersion())) {
+        throw new RecomputeAll("run " + last.runId() + " was made by version " + last.appVersion());
+      }
+      Long touchpoints = last.tableVersions().get(Touchpoints.SPEC.name());
+      if (touchpoints == null || !ctx.tables().exists(Touchpoints.SPEC.name())
+          || ctx.tables().version(Touchpoints.SPEC.name()) != touchpoints) {
+        throw new RecomputeAll("the touchpoints table is not at the version run " + last.runId() + " published");
+      }
+      // Checkpointed (eagerly, in the executors' memory): each keeps only its rows, not the plan that
+      // made them, so the queries built on them stay small to analyse.
+      Dataset<Row> identifiers = changedIdentifiers(ctx.staging(), last, identityMap).localCheckpoint();
+      Dataset<Row> customers = subjectsHolding(ctx.tables().readAt(Touchpoints.SPEC.name(), touchpoints), identifiers)
+          .union(subjectsHolding(resolved, identifiers))
+          .distinct()
+          .localCheckpoint();
+      LOG.info("touchpoints: the night changed identifiers of {} customers; only theirs are recomputed",
+          customers.count());
+      return Optional.of(customers);
+    } catch (RecomputeAll e) {
+      LOG.info("touchpoints: every customer is recomputed: {}", e.getMessage());
+      return Optional.empty();
+    } catch (RuntimeException e) {
+      // E.g. a change not recorded (the change data feed turned on after it) or a version vacuumed.
+      LOG.warn("touchpoints: every customer is recomputed: the night's changes could not be read ({})", e.toString());
+      return Optional.empty();
+    }
+  }
+
+  /** (kind, identifier): kind account_id, email_sha256 or anonymous_id; one of the night's changed identifiers. */
+  private static Dataset<Row> changedIdentifiers(TableStore staging, PublishedRun last, Dataset<Row> identityMap) {
+    List<Dataset<Row>> parts = new ArrayList<>();
+    for (Merged merged : MERGED) {
+      Optional<Long> before = versionRead(staging, last, merged.spec());
+      if (before.isEmpty() || staging.version(merged.spec().name()) == before.get()) {
+        continue;
+      }
+      Dataset<Row> changes = staging.changesAfter(merged.spec().name(), before.get());
+      merged.accountIds().forEach(c -> parts.add(identifiers(changes, ACCOUNT, c)));
+      merged.emails().forEach(c -> parts.add(identifiers(changes, EMAIL, c)));
+      merged.anonymousIds().forEach(c -> parts.add(identifiers(changes, ANONYMOUS, c)));
+    }
+    Dataset<Row> accountsBefore = tableBefore(staging, last, Silver.ACCOUNTS).selectExpr(ACCOUNT_COLUMNS);
+    Dataset<Row> accountsNow = staging.readOrEmpty(Silver.ACCOUNTS).selectExpr(ACCOUNT_COLUMNS);
+    parts.add(identifiers(accountsBefore.except(accountsNow).union(accountsNow.except(accountsBefore)), ACCOUNT, ACCOUNT));
+
+    Dataset<Row> mapBefore = SqlFiles.run(staging.spark(), "touchpoints/identity_map.sql",
+        Map.of("contacts", tableBefore(staging, last, Silver.CONTACTS),
+            "touches", tableBefore(staging, last, Silver.TOUCHES)), Map.of());
+    // linked_accounts only counts conflicts for a check; it does not move a touchpoint.
+    String[] entry = {"identifier_kind", "identifier", "account_id", "email_sha256"};
+    Dataset<Row> movedEntries = mapBefore.selectExpr(entry).except(identityMap.selectExpr(entry))
+        .union(identityMap.selectExpr(entry).except(mapBefore.selectExpr(entry)));
+    parts.add(movedEntries.where(col("identifier_kind").equalTo("email")).select(lit(EMAIL).as("kind"),
+        col("identifier")));
+    parts.add(movedEntries.where(col("identifier_kind").equalTo("anonymous")).select(lit(ANONYMOUS).as("kind"),
+        col("identifier")));
+    return parts.stream().reduce(Dataset::union).orElseThrow().distinct();
+  }
+
+  private static Dataset<Row> identifiers(Dataset<Row> rows, String kind, String column) {
+    return rows.where(col(column).isNotNull()).select(lit(kind).as("kind"), col(column).as("identifier"));
+  }
+
+  /** The customer_key of every row of {@code touchpoints} whose account_id, email_sha256 or anonymous_id changed. */
+  private static Dataset<Row> subjectsHolding(Dataset<Row> touchpoints, Dataset<Row> identifiers) {
+    // One row per identifier a touchpoint holds, so the touchpoints are read once (one join, not three).
+    Dataset<Row> held = touchpoints
+        .select(col("customer_key"), explode(array(
+            struct(lit(ACCOUNT).as("kind"), col(ACCOUNT).as("identifier")),
+            struct(lit(EMAIL).as("kind"), col(EMAIL).as("identifier")),
+            struct(lit(ANONYMOUS).as("kind"), col(ANONYMOUS).as("identifier")))).as("held"))
+        .select(col("customer_key"), col("held.kind").as("kind"), col("held.identifier").as("identifier"));
+    // A night's changed identifiers are few: broadcast, so the touchpoints are not shuffled to meet them.
+    return held.join(broadcast(identifiers), JavaConverters.asScalaBuffer(List.of("kind", "identifier")).toSeq(), "left_semi")
+        .select("customer_key");
+  }
+
+  /**
+   * The version of a cleaned table the last published run read; empty when the table did not exist
+   * then and does not now.
+   */
+  private static Optional<Long> versionRead(TableStore staging, PublishedRun last, TableSpec spec) {
+    Long version = last.tableVersions().get(staging.database() + "." + spec.name());
+    boolean exists = staging.exists(spec.name());
+    if (version == null && exists) {
+      throw new RecomputeAll(spec.name() + " did not exist when run " + last.runId() + " was published");
+    }
+    if (version != null && !exists) {
+      throw new RecomputeAll(spec.name() + " is gone since run " + last.runId());
+    }
+    return Optional.ofNullable(version);
+  }
+
+  /** A cleaned table as the last published run read it (empty if it did not exist). */
+  private static Dataset<Row> tableBefore(TableStore staging, PublishedRun last, TableSpec spec) {
+    return versionRead(staging, last, spec).map(v -> staging.readAt(spec.name(), v))
+        .orElseGet(() -> staging.spark().createDataFrame(List.of(), spec.schema()));
+  }
+}
