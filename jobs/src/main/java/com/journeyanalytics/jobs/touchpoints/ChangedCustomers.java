@@ -1,11 +1,7 @@
 package com.journeyanalytics.jobs.touchpoints;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.explode;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.struct;
 
 import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.delta.TableStore;
@@ -25,14 +21,13 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import scala.collection.JavaConverters;
 
 /**
  * The journey subjects (customer_key) whose touchpoints a nightly run may change, so that the night
  * recomputes only theirs. A subject's touchpoints depend only on the activities resolved to it, and
  * an activity's subject only on its own row and on the identity map's entries for its email and
- * anonymous id. So a subject can change only if it holds, before or after the night, a touchpoint
- * whose account_id, email_sha256 or anonymous_id is an identifier the night changed:
+ * anonymous id. So an activity can enter, leave or change a subject only if it carries an
+ * identifier the night changed:
  * <ul>
  *   <li>the account_id, emails and anonymous_id of every row a run since the last published one
  *       merged into a cleaned incremental table, old and new image (Delta's change data feed),
@@ -42,10 +37,12 @@ import scala.collection.JavaConverters;
  *   <li>every email and anonymous id whose identity-map entry changed: the map rebuilt from the
  *       contacts and touches the last published run read, against the map now.</li>
  * </ul>
- * Nothing (recompute everyone) when the run is not a nightly run, no earlier run was published,
- * the configuration or the job's version changed since, the touchpoints table moved since it was
- * published, or a table's changes cannot be read (recorded before its change data feed was on, or
- * vacuumed).
+ * The subjects are those identifiers resolve to under the map before and under the map now
+ * (changed_customers.sql): computed from the identifiers and the two maps, without reading the
+ * touchpoints or the activities. Nothing (recompute everyone) when the run is not a nightly run, no
+ * earlier run was published, the configuration or the job's version changed since, the
+ * touchpoints table moved since it was published, or a table's changes cannot be read (recorded
+ * before its change data feed was on, or vacuumed).
  */
 final class ChangedCustomers {
 
@@ -80,11 +77,10 @@ final class ChangedCustomers {
   }
 
   /**
-   * The customer_key of every subject the night may change (checkpointed), or
-   * nothing when the night has to recompute every subject. {@code resolved} is every activity
-   * resolved to its subject now, {@code identityMap} the identity map now.
+   * The customer_key of every subject the night may change (checkpointed), or nothing when the
+   * night has to recompute every subject. {@code identityMap} is the identity map now.
    */
-  static Optional<Dataset<Row>> since(RunContext ctx, Dataset<Row> resolved, Dataset<Row> identityMap) {
+  static Optional<Dataset<Row>> since(RunContext ctx, Dataset<Row> identityMap) {
     if (ctx.mode() != RunMode.NIGHTLY) {
       return Optional.empty();
     }
@@ -103,11 +99,14 @@ final class ChangedCustomers {
           || ctx.tables().version(Touchpoints.SPEC.name()) != touchpoints) {
         throw new RecomputeAll("the touchpoints table is not at the version run " + last.runId() + " published");
       }
+      TableStore staging = ctx.staging();
+      Dataset<Row> mapBefore = SqlFiles.run(ctx.spark(), "touchpoints/identity_map.sql",
+          Map.of("contacts", tableBefore(staging, last, Silver.CONTACTS),
+              "touches", tableBefore(staging, last, Silver.TOUCHES)), Map.of());
       // Checkpointed (eagerly, in the executors' memory): each keeps only its rows, not the plan that
       // made them, so the queries built on them stay small to analyse.
-      Dataset<Row> identifiers = changedIdentifiers(ctx.staging(), last, identityMap).localCheckpoint();
-      Dataset<Row> customers = subjectsHolding(ctx.tables().readAt(Touchpoints.SPEC.name(), touchpoints), identifiers)
-          .union(subjectsHolding(resolved, identifiers))
+      Dataset<Row> identifiers = changedIdentifiers(staging, last, mapBefore, identityMap).localCheckpoint();
+      Dataset<Row> customers = subjects(identifiers, mapBefore).union(subjects(identifiers, identityMap))
           .distinct()
           .localCheckpoint();
       LOG.info("touchpoints: the night changed identifiers of {} customers; only theirs are recomputed",
@@ -124,7 +123,8 @@ final class ChangedCustomers {
   }
 
   /** (kind, identifier): kind account_id, email_sha256 or anonymous_id; one of the night's changed identifiers. */
-  private static Dataset<Row> changedIdentifiers(TableStore staging, PublishedRun last, Dataset<Row> identityMap) {
+  private static Dataset<Row> changedIdentifiers(TableStore staging, PublishedRun last, Dataset<Row> mapBefore,
+      Dataset<Row> identityMap) {
     List<Dataset<Row>> parts = new ArrayList<>();
     for (Merged merged : MERGED) {
       Optional<Long> before = versionRead(staging, last, merged.spec());
@@ -140,9 +140,6 @@ final class ChangedCustomers {
     Dataset<Row> accountsNow = staging.readOrEmpty(Silver.ACCOUNTS).selectExpr(ACCOUNT_COLUMNS);
     parts.add(identifiers(accountsBefore.except(accountsNow).union(accountsNow.except(accountsBefore)), ACCOUNT, ACCOUNT));
 
-    Dataset<Row> mapBefore = SqlFiles.run(staging.spark(), "touchpoints/identity_map.sql",
-        Map.of("contacts", tableBefore(staging, last, Silver.CONTACTS),
-            "touches", tableBefore(staging, last, Silver.TOUCHES)), Map.of());
     // linked_accounts only counts conflicts for a check; it does not move a touchpoint.
     String[] entry = {"identifier_kind", "identifier", "account_id", "email_sha256"};
     Dataset<Row> movedEntries = mapBefore.selectExpr(entry).except(identityMap.selectExpr(entry))
@@ -158,18 +155,10 @@ final class ChangedCustomers {
     return rows.where(col(column).isNotNull()).select(lit(kind).as("kind"), col(column).as("identifier"));
   }
 
-  /** The customer_key of every row of {@code touchpoints} whose account_id, email_sha256 or anonymous_id changed. */
-  private static Dataset<Row> subjectsHolding(Dataset<Row> touchpoints, Dataset<Row> identifiers) {
-    // One row per identifier a touchpoint holds, so the touchpoints are read once (one join, not three).
-    Dataset<Row> held = touchpoints
-        .select(col("customer_key"), explode(array(
-            struct(lit(ACCOUNT).as("kind"), col(ACCOUNT).as("identifier")),
-            struct(lit(EMAIL).as("kind"), col(EMAIL).as("identifier")),
-            struct(lit(ANONYMOUS).as("kind"), col(ANONYMOUS).as("identifier")))).as("held"))
-        .select(col("customer_key"), col("held.kind").as("kind"), col("held.identifier").as("identifier"));
-    // A night's changed identifiers are few: broadcast, so the touchpoints are not shuffled to meet them.
-    return held.join(broadcast(identifiers), JavaConverters.asScalaBuffer(List.of("kind", "identifier")).toSeq(), "left_semi")
-        .select("customer_key");
+  /** The subject each changed identifier resolves to under {@code identityMap}. */
+  private static Dataset<Row> subjects(Dataset<Row> identifiers, Dataset<Row> identityMap) {
+    return SqlFiles.run(identifiers.sparkSession(), "touchpoints/changed_customers.sql",
+        Map.of("identifiers", identifiers, "identity_map", identityMap), Map.of());
   }
 
   /**

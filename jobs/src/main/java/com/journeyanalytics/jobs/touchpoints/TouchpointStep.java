@@ -69,7 +69,7 @@ public final class TouchpointStep implements Step {
     try {
       Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql",
           Map.of("activities", activities, "identity_map", identityMap), Map.of());
-      WriteResult written = write(ctx, resolved, ChangedCustomers.since(ctx, resolved, identityMap));
+      WriteResult written = write(ctx, resolved, ChangedCustomers.since(ctx, identityMap));
       List<QualityCheck> checks = identityChecks(ctx, accounts, ctx.config().quality());
       checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
           Map.of("identity_map", identityMap), Map.of()).first().getLong(0)));
