@@ -9,16 +9,8 @@ identifiers AS (
   SELECT kind, identifier
   FROM IDENTIFIER(:identifiers)
 ),
-email_accounts AS (
-  SELECT identifier AS email_sha256, account_id
-  FROM IDENTIFIER(:identity_map)
-  WHERE identifier_kind = 'email'
-),
-anonymous_people AS (
-  SELECT identifier AS anonymous_id, email_sha256
-  FROM IDENTIFIER(:identity_map)
-  WHERE identifier_kind = 'anonymous'
-),
+email_accounts AS (SELECT email_sha256, account_id FROM IDENTIFIER(:email_accounts)),
+anonymous_people AS (SELECT anonymous_id, email_sha256 FROM IDENTIFIER(:anonymous_people)),
 
 -- The person (email) of each changed email, and of each changed anonymous id linked to one. The
 -- map holds one row per identifier, so the joins cannot multiply rows.

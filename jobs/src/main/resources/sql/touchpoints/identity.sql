@@ -5,16 +5,8 @@
 WITH
 
 activities AS (SELECT * FROM IDENTIFIER(:activities)),
-email_accounts AS (
-  SELECT identifier AS email_sha256, account_id
-  FROM IDENTIFIER(:identity_map)
-  WHERE identifier_kind = 'email'
-),
-anonymous_people AS (
-  SELECT identifier AS anonymous_id, email_sha256
-  FROM IDENTIFIER(:identity_map)
-  WHERE identifier_kind = 'anonymous'
-),
+email_accounts AS (SELECT email_sha256, account_id FROM IDENTIFIER(:email_accounts)),
+anonymous_people AS (SELECT anonymous_id, email_sha256 FROM IDENTIFIER(:anonymous_people)),
 
 -- Both lookups hold one row per identifier, so the joins cannot multiply rows; broadcast, they
 -- spare two shuffles of every activity.

@@ -14,6 +14,7 @@ import com.journeyanalytics.jobs.pipeline.RunHistory.PublishedRun;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -157,8 +158,9 @@ final class ChangedCustomers {
 
   /** The subject each changed identifier resolves to under {@code identityMap}. */
   private static Dataset<Row> subjects(Dataset<Row> identifiers, Dataset<Row> identityMap) {
-    return SqlFiles.run(identifiers.sparkSession(), "touchpoints/changed_customers.sql",
-        Map.of("identifiers", identifiers, "identity_map", identityMap), Map.of());
+    Map<String, Dataset<Row>> inputs = new HashMap<>(TouchpointStep.lookups(identityMap));
+    inputs.put("identifiers", identifiers);
+    return SqlFiles.run(identifiers.sparkSession(), "touchpoints/changed_customers.sql", inputs, Map.of());
   }
 
   /**

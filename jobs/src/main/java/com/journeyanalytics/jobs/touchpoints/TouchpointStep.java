@@ -1,6 +1,7 @@
 package com.journeyanalytics.jobs.touchpoints;
 
 import static org.apache.spark.sql.functions.broadcast;
+import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
 import com.journeyanalytics.common.config.QualitySettings;
@@ -67,8 +68,9 @@ public final class TouchpointStep implements Step {
         Map.of("contacts", staging.readOrEmpty(Silver.CONTACTS), "touches", touches), Map.of())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql",
-          Map.of("activities", activities, "identity_map", identityMap), Map.of());
+      Map<String, Dataset<Row>> identityInputs = new HashMap<>(lookups(identityMap));
+      identityInputs.put("activities", activities);
+      Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql", identityInputs, Map.of());
       WriteResult written = write(ctx, resolved, ChangedCustomers.since(ctx, identityMap));
       List<QualityCheck> checks = identityChecks(ctx, accounts, ctx.config().quality());
       checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
@@ -105,6 +107,19 @@ public final class TouchpointStep implements Step {
   private static Dataset<Row> touchpoints(RunContext ctx, Dataset<Row> resolved) {
     return Timeline.withSequence(StageAssignment.withStage(resolved, ctx.config().stages()))
         .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
+  }
+
+  /**
+   * identity_map.sql's rows as the two lookups that resolve an identifier (identity.sql,
+   * changed_customers.sql): email_accounts (email_sha256, account_id) and anonymous_people
+   * (anonymous_id, email_sha256 of its person), each one row per identifier.
+   */
+  static Map<String, Dataset<Row>> lookups(Dataset<Row> identityMap) {
+    return Map.of(
+        "email_accounts", identityMap.where(col("identifier_kind").equalTo("email"))
+            .select(col("identifier").as("email_sha256"), col("account_id")),
+        "anonymous_people", identityMap.where(col("identifier_kind").equalTo("anonymous"))
+            .select(col("identifier").as("anonymous_id"), col("email_sha256")));
   }
 
   /** Rule 5 of the identity rules: a visitor linked to emails of two or more accounts is worth a look, not a failure. */
