@@ -14,6 +14,7 @@ import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -129,7 +130,7 @@ public final class TableStore {
 
   /** {@link #read} of the table at a snapshot the caller already holds. */
   private Dataset<Row> read(String table, Snapshot snapshot) {
-    Dataset<Row> rows = asOf(table, snapshot.version());
+    Dataset<Row> rows = readAt(table, snapshot.version());
     if (sizeInBytes(snapshot) > localReadMaxBytes) {
       return rows;
     }
@@ -137,13 +138,9 @@ public final class TableStore {
   }
 
   /** The table at {@code version}, read by each query that uses the frame. */
-  private Dataset<Row> asOf(String table, long version) {
-    return spark.read().format("delta").option("versionAsOf", version).load(location(table));
-  }
-
   /** The table as it was at {@code version} (time travel), read lazily. */
   public Dataset<Row> readAt(String table, long version) {
-    return asOf(table, version);
+    return spark.read().format("delta").option("versionAsOf", version).load(location(table));
   }
 
   /**
@@ -306,7 +303,7 @@ public final class TableStore {
           predicates.add(entry.getKey() + " = '" + escape(String.valueOf(entry.getValue())) + "'");
         }
         // Read once, so lazily: Delta lists only the slice's files.
-        Dataset<Row> current = spec.conform(asOf(spec.name(), version(spec.name()))).where(inSlice);
+        Dataset<Row> current = spec.conform(readAt(spec.name(), version(spec.name()))).where(inSlice);
         if (incoming.equals(fingerprint(current))) {
           register(spec);
           return new WriteResult(spec.name(), incoming.rows(), version(spec.name()), false);
@@ -365,7 +362,7 @@ public final class TableStore {
     // Computed once (the source reads it twice) and cut from the plan that made it.
     Dataset<Row> incoming = spec.conform(rows).localCheckpoint();
     // Lazily: Delta reads only the columns and files the join needs, even of a table small enough to collect.
-    Dataset<Row> scopedNow = asOf(spec.name(), version(spec.name())).join(broadcast(scope.select(col(column)).distinct()),
+    Dataset<Row> scopedNow = readAt(spec.name(), version(spec.name())).join(broadcast(scope.select(col(column)).distinct()),
         JavaConverters.asScalaBuffer(List.of(column)).toSeq(), "left_semi");
     Dataset<Row> vanished = spec.conform(scopedNow).join(incoming.select(spec.keyColumns().stream().map(k -> col(k))
         .toArray(Column[]::new)), JavaConverters.asScalaBuffer(spec.keyColumns()).toSeq(), "left_anti");
@@ -376,25 +373,18 @@ public final class TableStore {
     try {
       source.count();
       long before = version(spec.name());
-      Map<String, String> assignments = new java.util.LinkedHashMap<>();
-      List<String> sameColumns = new ArrayList<>();
-      for (StructField field : spec.schema().fields()) {
-        assignments.put("`" + field.name() + "`", "s.`" + field.name() + "`");
-        if (!field.name().equals(RUN_ID)) {
-          sameColumns.add(field.dataType() instanceof MapType
-              ? "to_json(t.`" + field.name() + "`) <=> to_json(s.`" + field.name() + "`)"
-              : "t.`" + field.name() + "` <=> s.`" + field.name() + "`");
-        }
+      // The spec's columns only: the source's delete flag is not one of the table's.
+      Map<String, String> assignments = new LinkedHashMap<>();
+      for (String name : spec.columnNames()) {
+        assignments.put("`" + name + "`", "s.`" + name + "`");
       }
-      String on = spec.keyColumns().stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
-          .orElseThrow(() -> new IllegalArgumentException("table " + spec.name() + " has no key to merge on"));
       String previousNote = spark.conf().get(USER_METADATA, null);
       spark.conf().set(USER_METADATA, note);
       try {
         DeltaTable.forPath(spark, location(spec.name())).as("t")
-            .merge(source.as("s"), on)
+            .merge(source.as("s"), keyMatch(spec))
             .whenMatched("s." + DELETE).delete()
-            .whenMatched("NOT (" + String.join(" AND ", sameColumns) + ")").updateExpr(assignments)
+            .whenMatched("NOT (" + sameRow(spec) + ")").updateExpr(assignments)
             .whenNotMatched("NOT s." + DELETE).insertExpr(assignments)
             .execute();
       } finally {
@@ -407,11 +397,31 @@ public final class TableStore {
       register(spec);
       long after = version(spec.name());
       // Delta answers a count from the files' statistics and deletion vectors, without a scan.
-      long total = read(spec.name()).count();
+      long total = readAt(spec.name(), after).count();
       return written(new WriteResult(spec.name(), total, after, after != before));
     } finally {
       source.unpersist();
     }
+  }
+
+  /** The merge condition on the spec's key: t = table, s = source. */
+  private static String keyMatch(TableSpec spec) {
+    return spec.keyColumns().stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
+        .orElseThrow(() -> new IllegalArgumentException("table " + spec.name() + " has no key to merge on"));
+  }
+
+  /** True when t and s agree on every column but run_id. */
+  private static String sameRow(TableSpec spec) {
+    List<String> sameColumns = new ArrayList<>();
+    for (StructField field : spec.schema().fields()) {
+      if (!field.name().equals(RUN_ID)) {
+        // Maps are not comparable in Spark SQL; their JSON form is.
+        sameColumns.add(field.dataType() instanceof MapType
+            ? "to_json(t.`" + field.name() + "`) <=> to_json(s.`" + field.name() + "`)"
+            : "t.`" + field.name() + "` <=> s.`" + field.name() + "`");
+      }
+    }
+    return sameColumns.isEmpty() ? "true" : String.join(" AND ", sameColumns);
   }
 
   private static final String DELETE = "_delete_row";
@@ -431,21 +441,9 @@ public final class TableStore {
       return new WriteResult(spec.name(), -1, version(spec.name()), true);
     }
     long before = version(spec.name());
-    String on = spec.keyColumns().stream().map(k -> "t.`" + k + "` = s.`" + k + "`").reduce((a, b) -> a + " AND " + b)
-        .orElseThrow(() -> new IllegalArgumentException("table " + spec.name() + " has no key to merge on"));
-    List<String> sameColumns = new ArrayList<>();
-    for (StructField field : spec.schema().fields()) {
-      if (!field.name().equals(RUN_ID)) {
-        // Maps are not comparable in Spark SQL; their JSON form is.
-        sameColumns.add(field.dataType() instanceof MapType
-            ? "to_json(t.`" + field.name() + "`) <=> to_json(s.`" + field.name() + "`)"
-            : "t.`" + field.name() + "` <=> s.`" + field.name() + "`");
-      }
-    }
-    String same = sameColumns.isEmpty() ? "true" : String.join(" AND ", sameColumns);
     io.delta.tables.DeltaMergeBuilder merge = DeltaTable.forPath(spark, location(spec.name())).as("t")
-        .merge(conformed.as("s"), on)
-        .whenMatched("(" + newerCondition + ") AND NOT (" + same + ")").updateAll()
+        .merge(conformed.as("s"), keyMatch(spec))
+        .whenMatched("(" + newerCondition + ") AND NOT (" + sameRow(spec) + ")").updateAll()
         .whenNotMatched().insertAll();
     if (deleteMissing) {
       merge = merge.whenNotMatchedBySource().delete();
