@@ -3,9 +3,12 @@ package com.journeyanalytics.common.delta;
 import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.sum;
 import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
 
 import com.journeyanalytics.common.FaultInjection;
@@ -329,24 +332,26 @@ public final class TableStore {
    * other than run_id differs, so merging the same rows again changes nothing.
    */
   public WriteResult upsert(TableSpec spec, Dataset<Row> rows, String newerCondition) {
-    return written(merge(spec, rows, newerCondition, false));
+    return written(merge(spec, rows, newerCondition));
   }
 
   /**
    * Makes the table hold exactly {@code rows}: new keys are inserted, changed rows updated, rows
-   * whose key vanished deleted; unchanged rows keep their run_id. Every target row matches the
-   * source, so Delta would rewrite every file of the table; with deletion vectors enabled (the
-   * spec's properties) it writes only the changed and new rows, in new files per partition, and
-   * marks their old copies deleted. Those small files are what maintenance compacts.
+   * whose key vanished deleted; unchanged rows keep their run_id. Only the differences reach Delta
+   * ({@link #applyDifferences}); with deletion vectors enabled (the spec's properties) the merge
+   * writes just those rows, in new files per partition, and marks their old copies deleted. Those
+   * small files are what maintenance compacts.
    */
   public WriteResult sync(TableSpec spec, Dataset<Row> rows) {
-    Dataset<Row> source = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
+    Dataset<Row> incoming = spec.conform(rows).persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      long count = source.count();
-      WriteResult merged = merge(spec, source, "true", true);
+      long count = incoming.count();
+      WriteResult merged = exists(spec.name())
+          ? applyDifferences(spec, incoming, readAt(spec.name(), version(spec.name())), null)
+          : merge(spec, incoming, "true");
       return written(new WriteResult(merged.table(), count, merged.version(), merged.changed()));
     } finally {
-      source.unpersist();
+      incoming.unpersist();
     }
   }
 
@@ -359,32 +364,61 @@ public final class TableStore {
    * userMetadata (DESCRIBE HISTORY).
    */
   public WriteResult syncWithin(TableSpec spec, Dataset<Row> rows, String column, Dataset<Row> scope, String note) {
-    // Computed once (the source reads it twice) and cut from the plan that made it.
+    // Computed once and cut from the plan that made it.
     Dataset<Row> incoming = spec.conform(rows).localCheckpoint();
-    // Lazily: Delta reads only the columns and files the join needs, even of a table small enough to collect.
     Dataset<Row> scopedNow = readAt(spec.name(), version(spec.name())).join(broadcast(scope.select(col(column)).distinct()),
         JavaConverters.asScalaBuffer(List.of(column)).toSeq(), "left_semi");
-    Dataset<Row> vanished = spec.conform(scopedNow).join(incoming.select(spec.keyColumns().stream().map(k -> col(k))
-        .toArray(Column[]::new)), JavaConverters.asScalaBuffer(spec.keyColumns()).toSeq(), "left_anti");
-    // Materialized once: Delta's merge reads its source twice, and this one reads the target.
-    Dataset<Row> source = incoming.withColumn(DELETE, lit(false))
-        .unionByName(spec.conform(vanished).withColumn(DELETE, lit(true)))
+    WriteResult merged = applyDifferences(spec, incoming, scopedNow, note);
+    // Delta answers a count from the files' statistics and deletion vectors, without a scan.
+    long total = readAt(spec.name(), merged.version()).count();
+    return written(new WriteResult(spec.name(), total, merged.version(), merged.changed()));
+  }
+
+  /**
+   * Merges into the table what turns {@code current} (some or all of its rows) into
+   * {@code incoming}: incoming rows that are new or differ from the current row of their key
+   * (run_id aside), and current rows whose key incoming lacks, to delete. The two are compared
+   * here, in one join that reads the current rows once, so the merge's source holds only the
+   * differences: Delta then joins and rewrites a few rows instead of comparing every row of every
+   * file it touches (at 20,000 accounts a night's 355,000 recomputed touchpoints held 10,400
+   * differences). Nothing to merge: no commit, changed = false.
+   */
+  private WriteResult applyDifferences(TableSpec spec, Dataset<Row> incoming, Dataset<Row> current, String note) {
+    Dataset<Row> s = incoming.as("s");
+    Dataset<Row> t = spec.conform(current).as("t");
+    String firstKey = spec.keyColumns().get(0);
+    Column inIncoming = col("s.`" + firstKey + "`").isNotNull();
+    Column inCurrent = col("t.`" + firstKey + "`").isNotNull();
+    List<Column> columns = new ArrayList<>();
+    for (String name : spec.columnNames()) {
+      columns.add(when(inIncoming, col("s.`" + name + "`")).otherwise(col("t.`" + name + "`")).as(name));
+    }
+    columns.add(not(inIncoming).as(DELETE));
+    Dataset<Row> differences = s.join(t, expr(keyMatch(spec)), "full_outer")
+        .where(not(inIncoming.and(inCurrent).and(expr(sameRow(spec)))))
+        .select(columns.toArray(Column[]::new))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      source.count();
       long before = version(spec.name());
+      // Materialized here, once: Delta's merge reads its source twice.
+      if (differences.count() == 0) {
+        register(spec);
+        return new WriteResult(spec.name(), -1, before, false);
+      }
       // The spec's columns only: the source's delete flag is not one of the table's.
       Map<String, String> assignments = new LinkedHashMap<>();
       for (String name : spec.columnNames()) {
         assignments.put("`" + name + "`", "s.`" + name + "`");
       }
       String previousNote = spark.conf().get(USER_METADATA, null);
-      spark.conf().set(USER_METADATA, note);
+      if (note != null) {
+        spark.conf().set(USER_METADATA, note);
+      }
       try {
         DeltaTable.forPath(spark, location(spec.name())).as("t")
-            .merge(source.as("s"), keyMatch(spec))
+            .merge(differences.as("s"), keyMatch(spec))
             .whenMatched("s." + DELETE).delete()
-            .whenMatched("NOT (" + sameRow(spec) + ")").updateExpr(assignments)
+            .whenMatched().updateExpr(assignments)
             .whenNotMatched("NOT s." + DELETE).insertExpr(assignments)
             .execute();
       } finally {
@@ -396,11 +430,9 @@ public final class TableStore {
       }
       register(spec);
       long after = version(spec.name());
-      // Delta answers a count from the files' statistics and deletion vectors, without a scan.
-      long total = readAt(spec.name(), after).count();
-      return written(new WriteResult(spec.name(), total, after, after != before));
+      return new WriteResult(spec.name(), -1, after, after != before);
     } finally {
-      source.unpersist();
+      differences.unpersist();
     }
   }
 
@@ -433,7 +465,7 @@ public final class TableStore {
     return result;
   }
 
-  private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition, boolean deleteMissing) {
+  private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition) {
     Dataset<Row> conformed = spec.conform(rows);
     if (!exists(spec.name())) {
       overwrite(spec, clusteredForWrite(spec, conformed), null);
@@ -441,14 +473,11 @@ public final class TableStore {
       return new WriteResult(spec.name(), -1, version(spec.name()), true);
     }
     long before = version(spec.name());
-    io.delta.tables.DeltaMergeBuilder merge = DeltaTable.forPath(spark, location(spec.name())).as("t")
+    DeltaTable.forPath(spark, location(spec.name())).as("t")
         .merge(conformed.as("s"), keyMatch(spec))
         .whenMatched("(" + newerCondition + ") AND NOT (" + sameRow(spec) + ")").updateAll()
-        .whenNotMatched().insertAll();
-    if (deleteMissing) {
-      merge = merge.whenNotMatchedBySource().delete();
-    }
-    merge.execute();
+        .whenNotMatched().insertAll()
+        .execute();
     register(spec);
     long after = version(spec.name());
     return new WriteResult(spec.name(), -1, after, after != before);

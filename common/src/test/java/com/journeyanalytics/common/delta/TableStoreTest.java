@@ -204,6 +204,21 @@ class TableStoreTest {
   }
 
   @Test
+  void syncingRowsThatDifferOnlyInRunIdCommitsNothing(@TempDir Path warehouse) {
+    TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
+    store.sync(DAILY, daily("run-1", "a", "d1", 1L, "b", "d2", 2L));
+    long before = store.version("daily_things");
+
+    WriteResult again = store.sync(DAILY, daily("run-2", "b", "d2", 2L, "a", "d1", 1L));
+
+    assertThat(again.changed()).isFalse();
+    assertThat(again.rows()).isEqualTo(2);
+    assertThat(store.version("daily_things")).isEqualTo(before);
+    assertThatDataFrame(store.read("daily_things")).containsExactlyRowsInAnyOrder(
+        List.of("thing", "day", "amount", "run_id"), List.of(row("a", "d1", 1, "run-1"), row("b", "d2", 2, "run-1")));
+  }
+
+  @Test
   void syncingWithinAScopeMakesTheScopedRowsTheGivenOnesAndLeavesTheRestAlone(@TempDir Path warehouse) {
     TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
     store.sync(DAILY, daily("run-1", "a", "x", 1L, "b", "x", 2L, "c", "y", 3L, "d", "z", 4L));
