@@ -140,8 +140,7 @@ public final class TableStore {
     return spark.createDataFrame(rows.collectAsList(), rows.schema());
   }
 
-  /** The table at {@code version}, read by each query that uses the frame. */
-  /** The table as it was at {@code version} (time travel), read lazily. */
+  /** The table as it was at {@code version} (time travel), read by each query that uses the frame. */
   public Dataset<Row> readAt(String table, long version) {
     return spark.read().format("delta").option("versionAsOf", version).load(location(table));
   }
@@ -348,7 +347,7 @@ public final class TableStore {
       long count = incoming.count();
       WriteResult merged = exists(spec.name())
           ? applyDifferences(spec, incoming, readAt(spec.name(), version(spec.name())), null)
-          : merge(spec, incoming, "true");
+          : create(spec, incoming);
       return written(new WriteResult(merged.table(), count, merged.version(), merged.changed()));
     } finally {
       incoming.unpersist();
@@ -468,9 +467,7 @@ public final class TableStore {
   private WriteResult merge(TableSpec spec, Dataset<Row> rows, String newerCondition) {
     Dataset<Row> conformed = spec.conform(rows);
     if (!exists(spec.name())) {
-      overwrite(spec, clusteredForWrite(spec, conformed), null);
-      register(spec);
-      return new WriteResult(spec.name(), -1, version(spec.name()), true);
+      return create(spec, conformed);
     }
     long before = version(spec.name());
     DeltaTable.forPath(spark, location(spec.name())).as("t")
@@ -481,6 +478,13 @@ public final class TableStore {
     register(spec);
     long after = version(spec.name());
     return new WriteResult(spec.name(), -1, after, after != before);
+  }
+
+  /** The table's first write: the conformed rows, one file per partition. */
+  private WriteResult create(TableSpec spec, Dataset<Row> conformed) {
+    overwrite(spec, clusteredForWrite(spec, conformed), null);
+    register(spec);
+    return new WriteResult(spec.name(), -1, version(spec.name()), true);
   }
 
   /**
