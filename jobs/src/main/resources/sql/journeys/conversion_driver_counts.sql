@@ -3,8 +3,9 @@
 -- subject holds an activity it did before its first conversion (strictly: the conversion's own
 -- touchpoints do not count), any other subject one it did at any time. Attribute factors are
 -- dimension=value, 'unknown' for a missing value. Factors held by fewer than :min_subjects
--- subjects are left out. Inputs: :timeline, :journeys (customer_journeys), :dimensions (their
--- breakdowns, customer_dimensions.sql). Parameter: :min_subjects.
+-- subjects are left out. Inputs: :facts (subject_facts.sql: each activity's first time),
+-- :journeys (customer_journeys), :dimensions (their breakdowns, customer_dimensions.sql).
+-- Parameter: :min_subjects.
 WITH subjects AS (
   SELECT customer_key, is_converted, converted_at, first_touch_channel
   FROM IDENTIFIER(:journeys)
@@ -15,17 +16,18 @@ dimensions AS (
   SELECT customer_key, dimension, dimension_value FROM IDENTIFIER(:dimensions) WHERE dimension <> 'all'
 ),
 
-timeline AS (
-  SELECT customer_key, activity, occurred_at FROM IDENTIFIER(:timeline)
+activity_firsts AS (
+  SELECT customer_key, a.activity, a.first_at
+  FROM IDENTIFIER(:facts)
+  LATERAL VIEW explode(activities) x AS a
 ),
 
--- One row per (subject, activity it holds).
+-- One row per (subject, activity it holds): done before the conversion when its first time is.
 activity_holders AS (
-  SELECT s.customer_key, s.is_converted, t.activity AS factor
-  FROM timeline t
-  INNER JOIN subjects s ON s.customer_key = t.customer_key
-  WHERE NOT s.is_converted OR t.occurred_at < s.converted_at
-  GROUP BY s.customer_key, s.is_converted, t.activity
+  SELECT s.customer_key, s.is_converted, f.activity AS factor
+  FROM activity_firsts f
+  INNER JOIN subjects s ON s.customer_key = f.customer_key
+  WHERE NOT s.is_converted OR f.first_at < s.converted_at
 ),
 
 -- One row per (subject, dimension): every subject holds one value of each (the KPI breakdowns,

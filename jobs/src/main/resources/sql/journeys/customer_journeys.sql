@@ -1,13 +1,10 @@
 -- One row per journey subject: touch summary, stage path and outcome.
--- Inputs: :timeline, :history (stage_history), :accounts (silver_accounts),
+-- Inputs: :facts (subject_facts.sql), :accounts (silver_accounts),
 -- :paying_intervals (PayingIntervals, up to the run date).
-WITH timeline AS (
-  SELECT customer_key, customer_kind, account_id, seq, activity, channel, stage, occurred_at, revenue_impact, features
-  FROM IDENTIFIER(:timeline)
-),
-
-history AS (
-  SELECT customer_key, stage, stay_number, entered_at FROM IDENTIFIER(:history)
+WITH facts AS (
+  SELECT customer_key, customer_kind, account_id, first_touch_at, first_touch_channel, last_touch_at, touchpoints,
+    current_stage, lifetime_revenue, tickets, last_nps_score, stays
+  FROM IDENTIFIER(:facts)
 ),
 
 accounts AS (
@@ -28,43 +25,15 @@ outcomes AS (
     MAX_BY(ended_at, interval_number) AS churned_at
   FROM intervals
   GROUP BY account_id
-),
-
-touch_summary AS (
-  SELECT
-    customer_key,
-    MAX(customer_kind) AS customer_kind,
-    MAX(account_id) AS account_id,
-    MIN(occurred_at) AS first_touch_at,
-    MIN_BY(channel, seq) AS first_touch_channel,
-    MAX(occurred_at) AS last_touch_at,
-    COUNT(*) AS touchpoints,
-    MAX_BY(stage, seq) AS current_stage,
-    COALESCE(SUM(revenue_impact), CAST(0 AS DECIMAL(20, 4))) AS lifetime_revenue,
-    COUNT_IF(activity = 'ticket_opened') AS tickets,
-    MAX_BY(CAST(features['score'] AS INT), IF(activity = 'nps_response' AND features['score'] IS NOT NULL, seq, NULL))
-      AS last_nps_score
-  FROM timeline
-  GROUP BY customer_key
-),
-
-paths AS (
-  SELECT
-    customer_key,
-    transform(array_sort(collect_list(named_struct('stay_number', stay_number, 'stage', stage))), s -> s.stage)
-      AS stage_path,
-    MAX_BY(entered_at, stay_number) AS current_stage_entered_at
-  FROM history
-  GROUP BY customer_key
 )
 
 SELECT
   t.customer_key, t.customer_kind, t.account_id,
   a.segment, a.plan, a.region, a.industry, a.acquisition_channel,
   t.first_touch_at, t.first_touch_channel, t.last_touch_at, t.touchpoints,
-  t.current_stage, p.current_stage_entered_at,
-  COALESCE(p.stage_path, CAST(array() AS ARRAY<STRING>)) AS stage_path,
-  array_join(p.stage_path, ' > ') AS stage_path_text,
+  t.current_stage, try_element_at(t.stays, -1).entered_at AS current_stage_entered_at,
+  transform(t.stays, s -> s.stage) AS stage_path,
+  IF(size(t.stays) > 0, array_join(transform(t.stays, s -> s.stage), ' > '), NULL) AS stage_path_text,
   o.converted_at,
   CAST(ROUND(CAST(unix_micros(o.converted_at) - unix_micros(t.first_touch_at) AS DECIMAL(20, 0)) / 86400000000, 4)
     AS DECIMAL(14, 4)) AS days_to_convert,
@@ -73,7 +42,6 @@ SELECT
   o.churned_at IS NOT NULL AS is_churned,
   t.lifetime_revenue, t.tickets, t.last_nps_score,
   COALESCE(o.reactivations, 0) AS reactivations
-FROM touch_summary t
-LEFT JOIN paths p ON p.customer_key = t.customer_key
+FROM facts t
 LEFT JOIN accounts a ON t.customer_kind = 'account' AND a.account_id = t.account_id
 LEFT JOIN outcomes o ON t.customer_kind = 'account' AND o.account_id = t.account_id

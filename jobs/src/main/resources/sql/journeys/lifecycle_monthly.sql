@@ -1,9 +1,11 @@
 -- Usage activity lifecycle of accounts per month, up to the run date's month.
--- Input: :timeline. Parameter: :run_date.
+-- Input: :facts (subject_facts.sql). Parameter: :run_date.
+-- A month is active once the account's first usage in it is on or before the run date.
 WITH active_months AS (
-  SELECT DISTINCT customer_key AS account_id, trunc(to_date(occurred_at), 'MM') AS month
-  FROM IDENTIFIER(:timeline)
-  WHERE customer_kind = 'account' AND source = 'usage' AND to_date(occurred_at) <= :run_date
+  SELECT customer_key AS account_id, m.month
+  FROM IDENTIFIER(:facts)
+  LATERAL VIEW explode(usage_months) u AS m
+  WHERE customer_kind = 'account' AND m.first_on <= :run_date
 ),
 
 sequenced AS (

@@ -1,6 +1,6 @@
 -- Retention of paying accounts by the month of their first conversion, for every month from the
 -- cohort month to the run date's month. Inputs: :paying_intervals (PayingIntervals, up to the
--- run date), :timeline. Parameter: :run_date.
+-- run date), :facts (subject_facts.sql). Parameter: :run_date.
 WITH intervals AS (
   SELECT account_id, interval_number, started_at, ended_at
   FROM IDENTIFIER(:paying_intervals)
@@ -13,9 +13,10 @@ accounts AS (
 ),
 
 usage_months AS (
-  SELECT DISTINCT customer_key AS account_id, trunc(to_date(occurred_at), 'MM') AS month
-  FROM IDENTIFIER(:timeline)
-  WHERE customer_kind = 'account' AND source = 'usage' AND to_date(occurred_at) <= :run_date
+  SELECT customer_key AS account_id, m.month
+  FROM IDENTIFIER(:facts)
+  LATERAL VIEW explode(usage_months) u AS m
+  WHERE customer_kind = 'account' AND m.first_on <= :run_date
 ),
 
 account_months AS (

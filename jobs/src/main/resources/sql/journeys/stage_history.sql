@@ -1,31 +1,9 @@
--- One row per stay of a subject in a lifecycle stage (SCD type 2). A stay begins at the
--- touchpoint whose stage differs from the one before it and ends when the next stay begins.
--- Input: :timeline (touchpoints partitioned by customer_key, with seq). Parameter: :run_date.
-WITH timeline AS (
-  SELECT customer_key, seq, stage, stage_order, occurred_at
-  FROM IDENTIFIER(:timeline)
-  WHERE stage IS NOT NULL
-),
-
-changes AS (
-  SELECT *, LAG(stage) OVER (PARTITION BY customer_key ORDER BY seq) AS previous_stage
-  FROM timeline
-),
-
-entries AS (
-  SELECT customer_key, seq, stage, stage_order, occurred_at AS entered_at
-  FROM changes
-  WHERE previous_stage IS NULL OR previous_stage <> stage
-),
-
-stays AS (
-  SELECT
-    customer_key, stage, stage_order, entered_at,
-    CAST(ROW_NUMBER() OVER by_customer AS INT) AS stay_number,
-    LEAD(entered_at) OVER by_customer AS exited_at,
-    LEAD(stage) OVER by_customer AS next_stage
-  FROM entries
-  WINDOW by_customer AS (PARTITION BY customer_key ORDER BY seq)
+-- One row per stay of a subject in a lifecycle stage (SCD type 2): the stays of subject_facts.sql,
+-- each measured up to the run date while current.
+-- Input: :facts (subject_facts.sql). Parameter: :run_date.
+WITH stays AS (
+  SELECT customer_key, inline(stays)
+  FROM IDENTIFIER(:facts)
 )
 
 SELECT

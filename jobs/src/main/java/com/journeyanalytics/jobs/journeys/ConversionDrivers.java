@@ -29,10 +29,10 @@ final class ConversionDrivers {
   private ConversionDrivers() {}
 
   /** The table's rows for {@code snapshotDate}: counts of factors held by at least {@code minSubjects}, with their statistics. */
-  static Dataset<Row> conversionDrivers(Dataset<Row> timeline, Dataset<Row> journeys, Dataset<Row> dimensions,
+  static Dataset<Row> conversionDrivers(Dataset<Row> facts, Dataset<Row> journeys, Dataset<Row> dimensions,
       int minSubjects, LocalDate snapshotDate) {
-    Dataset<Row> counts = SqlFiles.run(timeline.sparkSession(), "journeys/conversion_driver_counts.sql",
-        Map.of("timeline", timeline, "journeys", journeys, "dimensions", dimensions), Map.of("min_subjects", minSubjects));
+    Dataset<Row> counts = SqlFiles.run(facts.sparkSession(), "journeys/conversion_driver_counts.sql",
+        Map.of("facts", facts, "journeys", journeys, "dimensions", dimensions), Map.of("min_subjects", minSubjects));
     List<Row> factors = counts.orderBy("factor_kind", "factor").collectAsList();
 
     int n = factors.size();
@@ -59,6 +59,6 @@ final class ConversionDrivers {
           f.getAs("conversion_rate_with"), f.getAs("conversion_rate_without"),
           ratio.estimate(), ratio.ciLow(), ratio.ciHigh(), p[i], q[i]));
     }
-    return timeline.sparkSession().createDataFrame(rows, ROWS);
+    return facts.sparkSession().createDataFrame(rows, ROWS);
   }
 }

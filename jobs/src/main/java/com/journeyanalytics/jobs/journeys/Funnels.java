@@ -63,6 +63,21 @@ final class Funnels {
         .where(size(col("matches")).gt(0).or(col("is_exclusion")));
   }
 
+  /**
+   * funnel_customers.sql's rows (funnel, customer_key, reached_steps, step_reached_at, is_excluded)
+   * back from the subjects' facts, which hold them per subject.
+   */
+  static Dataset<Row> customers(Dataset<Row> facts) {
+    return facts.select(col("customer_key"), explode(col("funnels")).as("f"))
+        .select(col("f.funnel").as("funnel"), col("customer_key"), col("f.reached_steps").as("reached_steps"),
+            col("f.step_reached_at").as("step_reached_at"), col("f.is_excluded").as("is_excluded"));
+  }
+
+  /** Whether a touchpoint satisfies step {@code step} (1-based) of {@code funnel}. */
+  static Column holdsStep(Funnel funnel, int step) {
+    return holds(funnel.steps().get(step - 1));
+  }
+
   static Dataset<Row> definitions(SparkSession spark, List<Funnel> funnels) {
     List<Row> rows = new ArrayList<>();
     for (Funnel funnel : funnels) {

@@ -1,8 +1,8 @@
 package com.journeyanalytics.jobs.journeys;
 
-import static org.apache.spark.sql.functions.array_contains;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.count;
+import static org.apache.spark.sql.functions.countDistinct;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.sum;
@@ -26,6 +26,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -37,11 +38,10 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Journeys: stage history, customer journeys, stage metrics and transitions, stage and activity
- * paths, funnels, retention cohorts and the usage lifecycle, all recomputed from the whole
- * touchpoints table on every run (so back-stitched touchpoints show up the same night).
- *
- * <p>The touchpoints are shuffled by customer once and cached; the per-customer windows and
- * aggregates in the SQL files run on that partitioning.
+ * paths, funnels, retention cohorts and the usage lifecycle. First the per-subject facts are
+ * brought up to the touchpoints (SubjectFacts: on a nightly run only the subjects whose
+ * touchpoints changed, so back-stitched touchpoints show up the same night); then every table is
+ * computed from those facts, one row per subject, with what depends on the run date.
  */
 public final class JourneyStep implements Step {
 
@@ -63,16 +63,18 @@ public final class JourneyStep implements Step {
     List<Dataset<Row>> cached = new ArrayList<>();
     List<WriteResult> writes = new ArrayList<>();
     try {
-      Dataset<Row> timeline = cache(cached, timeline(tables.read(Touchpoints.SPEC.name())));
+      Dataset<Row> touchpoints = tables.read(Touchpoints.SPEC.name());
+      writes.add(SubjectFacts.write(ctx, touchpoints));
+      Dataset<Row> facts = cache(cached, ctx.staging().read(SubjectFacts.SPEC.name()));
       Dataset<Row> accounts = accounts(ctx.staging().readOrEmpty(Silver.ACCOUNTS));
       Dataset<Row> milestoneRoles = cache(cached, PayingIntervals.milestoneRoles(
           ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), runEnd(runDate)));
       Dataset<Row> intervals = PayingIntervals.intervals(milestoneRoles);
 
-      Dataset<Row> history = cache(cached, sql(spark, "stage_history.sql", Map.of("timeline", timeline),
+      Dataset<Row> history = cache(cached, sql(spark, "stage_history.sql", Map.of("facts", facts),
           Map.of("run_date", runDate)));
       Dataset<Row> journeys = cache(cached, sql(spark, "customer_journeys.sql",
-          Map.of("timeline", timeline, "history", history, "accounts", accounts, "paying_intervals", intervals), Map.of()));
+          Map.of("facts", facts, "accounts", accounts, "paying_intervals", intervals), Map.of()));
       Dataset<Row> dimensions = cache(cached, sql(spark, "customer_dimensions.sql", Map.of("journeys", journeys), Map.of()));
 
       writes.add(tables.replace(JourneyTables.STAGE_HISTORY, withRunId(history, ctx)));
@@ -85,25 +87,23 @@ public final class JourneyStep implements Step {
       writes.add(tables.replace(JourneyTables.JOURNEY_PATHS,
           withRunId(TopPaths.stagePaths(journeys, settings.topPaths(), runDate), ctx)));
       writes.add(tables.replace(JourneyTables.ACTIVITY_PATHS, withRunId(TopPaths.activityPaths(
-          timeline, journeys, settings.topPaths(), settings.activityPaths(), runDate), ctx)));
+          facts, journeys, settings.topPaths(), runDate), ctx)));
 
-      Dataset<Row> funnelTouches = cache(cached, Funnels.funnelTouches(timeline, settings.funnels()));
       Dataset<Row> funnels = Funnels.definitions(spark, settings.funnels());
-      Dataset<Row> funnelCustomers = cache(cached, sql(spark, "funnel_customers.sql",
-          Map.of("funnel_touches", funnelTouches, "funnels", funnels), Map.of()));
+      Dataset<Row> funnelCustomers = Funnels.customers(facts);
       writes.add(tables.replace(JourneyTables.FUNNEL_STEPS, withRunId(sql(spark, "funnel_steps.sql",
           Map.of("funnel_customers", funnelCustomers, "funnels", funnels,
               "funnel_steps_defined", Funnels.stepNames(spark, settings.funnels()), "dimensions", dimensions),
           Map.of("run_date", runDate)), ctx)));
 
       writes.add(tables.replace(JourneyTables.RETENTION_COHORTS, withRunId(sql(spark, "retention_cohorts.sql",
-          Map.of("paying_intervals", intervals, "timeline", timeline), Map.of("run_date", runDate)), ctx)));
+          Map.of("paying_intervals", intervals, "facts", facts), Map.of("run_date", runDate)), ctx)));
       writes.add(tables.replace(JourneyTables.LIFECYCLE_MONTHLY, withRunId(sql(spark, "lifecycle_monthly.sql",
-          Map.of("timeline", timeline), Map.of("run_date", runDate)), ctx)));
+          Map.of("facts", facts), Map.of("run_date", runDate)), ctx)));
       writes.add(tables.replace(JourneyTables.CONVERSION_DRIVERS, withRunId(ConversionDrivers.conversionDrivers(
-          timeline, journeys, dimensions, settings.drivers().minSubjects(), runDate), ctx)));
+          facts, journeys, dimensions, settings.drivers().minSubjects(), runDate), ctx)));
 
-      List<QualityCheck> checks = new ArrayList<>(reconcile(tables, model, settings, timeline, journeys, funnelTouches,
+      List<QualityCheck> checks = new ArrayList<>(reconcile(tables, model, settings, touchpoints, journeys,
           funnelCustomers, runDate));
       checks.add(PayingIntervals.conflictsCheck(milestoneRoles));
       return StepResult.of(writes, checks);
@@ -113,13 +113,15 @@ public final class JourneyStep implements Step {
   }
 
   /**
-   * The touchpoints a journey needs, shuffled by customer once, with seq = 1-based position in
-   * the customer's timeline (occurred_at, then touchpoint_id).
+   * The touchpoints subject_facts.sql reads, shuffled by customer once, with seq = 1-based position
+   * in the customer's timeline (occurred_at, then touchpoint_id) and nps_score (the score of an
+   * nps_response).
    */
   static Dataset<Row> timeline(Dataset<Row> touchpoints) {
     return touchpoints
         .select("touchpoint_id", "customer_key", "customer_kind", "account_id", "source", "dataset", "activity",
             "channel", "campaign_id", "stage", "stage_order", "occurred_at", "revenue_impact", "features")
+        .withColumn("nps_score", when(col("activity").equalTo("nps_response"), col("features").getItem("score")))
         .withColumn("seq", row_number()
             .over(Window.partitionBy("customer_key").orderBy("occurred_at", "touchpoint_id")).cast("bigint"));
   }
@@ -142,20 +144,28 @@ public final class JourneyStep implements Step {
   }
 
   /**
-   * Counts that must agree: subjects once per key; stage paths and stage metrics cover every
-   * subject with a stage, activity paths every subject; each funnel's step 1 holds every subject
-   * with a step-1 touchpoint but those left out by an exclusion.
+   * Counts that must agree: subjects once per key, and as many as the touchpoints name; stage paths
+   * and stage metrics cover every subject with a stage, activity paths every subject; each funnel's
+   * step 1 holds every subject with a step-1 touchpoint but those left out by an exclusion. The
+   * subjects and step-1 touchpoints are counted on the touchpoints table itself, not on the facts:
+   * a subject missing from the facts, or left in them without touchpoints, fails the night.
    */
   private static List<QualityCheck> reconcile(TableStore tables, StageModel model, JourneySettings settings,
-      Dataset<Row> timeline, Dataset<Row> journeys, Dataset<Row> funnelTouches, Dataset<Row> funnelCustomers, LocalDate runDate) {
+      Dataset<Row> touchpoints, Dataset<Row> journeys, Dataset<Row> funnelCustomers, LocalDate runDate) {
     List<QualityCheck> checks = new ArrayList<>();
     Row subjects = journeys.agg(
         count(lit(1)),
         sum(when(col("current_stage").isNotNull(), 1L).otherwise(0L))).first();
     long journeyRows = subjects.getLong(0);
     long withStage = subjects.getLong(1);
-    long distinctTouchSubjects = timeline.select("customer_key").distinct().count();
-    checks.add(QualityCheck.reconcile("customer_journeys", "one_row_per_subject", journeyRows, distinctTouchSubjects,
+    List<Column> touchCounts = new ArrayList<>();
+    touchCounts.add(countDistinct(col("customer_key")));
+    for (Funnel funnel : settings.funnels()) {
+      touchCounts.add(countDistinct(when(Funnels.holdsStep(funnel, 1), col("customer_key"))));
+    }
+    Row touched = touchpoints.agg(touchCounts.get(0), touchCounts.subList(1, touchCounts.size()).toArray(Column[]::new))
+        .first();
+    checks.add(QualityCheck.reconcile("customer_journeys", "one_row_per_subject", journeyRows, touched.getLong(0),
         "customer_journeys rows vs distinct customer_key in touchpoints"));
 
     Dataset<Row> paths = tables.read(JourneyTables.JOURNEY_PATHS.name());
@@ -176,10 +186,9 @@ public final class JourneyStep implements Step {
 
     Dataset<Row> steps = tables.read(JourneyTables.FUNNEL_STEPS.name())
         .where(col("dimension").equalTo("all").and(col("step").equalTo(1)));
-    for (Funnel funnel : settings.funnels()) {
-      long withStepOne = funnelTouches
-          .where(col("funnel").equalTo(funnel.name()).and(array_contains(col("matches"), 1)))
-          .select("customer_key").distinct().count();
+    for (int i = 0; i < settings.funnels().size(); i++) {
+      Funnel funnel = settings.funnels().get(i);
+      long withStepOne = touched.getLong(i + 1);
       long excluded = funnelCustomers.where(col("funnel").equalTo(funnel.name()).and(col("is_excluded"))).count();
       long stepOne = sumLong(steps.where(col("funnel").equalTo(funnel.name())), "customers");
       checks.add(QualityCheck.reconcile("funnel_steps", "step_1_" + funnel.name(), stepOne, withStepOne - excluded,

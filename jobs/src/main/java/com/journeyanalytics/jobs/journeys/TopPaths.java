@@ -1,6 +1,5 @@
 package com.journeyanalytics.jobs.journeys;
 
-import com.journeyanalytics.common.config.JourneySettings;
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.time.LocalDate;
 import java.util.Map;
@@ -22,13 +21,10 @@ final class TopPaths {
 
   /**
    * activity_paths, over every subject of {@code journeys} (customer_key, is_converted,
-   * days_to_convert); {@code timeline} holds their touchpoints (customer_key, activity, occurred_at,
-   * touchpoint_id).
+   * days_to_convert); {@code facts} holds their activity paths (SubjectFacts).
    */
-  static Dataset<Row> activityPaths(Dataset<Row> timeline, Dataset<Row> journeys, int topPaths,
-      JourneySettings.ActivityPaths paths, LocalDate runDate) {
-    return ranked(sql("subject_activity_paths.sql", Map.of("timeline", timeline, "journeys", journeys),
-        Map.of("path_length", paths.length(), "ignore_activities", paths.ignoreActivities().toArray(new String[0]))),
+  static Dataset<Row> activityPaths(Dataset<Row> facts, Dataset<Row> journeys, int topPaths, LocalDate runDate) {
+    return ranked(sql("subject_activity_paths.sql", Map.of("facts", facts, "journeys", journeys), Map.of()),
         topPaths, runDate);
   }
 

@@ -13,6 +13,7 @@ import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
 import com.journeyanalytics.jobs.fixtures.MiniWarehouse;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
+import com.journeyanalytics.jobs.journeys.SubjectFacts;
 import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import io.delta.tables.DeltaTable;
 import java.io.ByteArrayOutputStream;
@@ -79,6 +80,14 @@ class NightlyRunTest {
     assertThat(DeltaTable.forPath(spark, tables.location("touchpoints")).history()
         .where(col("userMetadata").startsWith(TouchpointStep.INCREMENTAL_NOTE)).select("userMetadata")
         .as(Encoders.STRING()).collectAsList()).containsExactly(TouchpointStep.INCREMENTAL_NOTE + "2 customers");
+    // The journeys' facts followed the touchpoints that changed: v1's web_visit moved from anon:v1 to
+    // a1 (old and new image) and a1 got the form_submit, so the facts of those 2 subjects were
+    // recomputed (anon:v1's row deleted: it has no touchpoint left) and a2's and carol's kept.
+    assertThat(DeltaTable.forPath(spark, staging.location(SubjectFacts.SPEC.name())).history()
+        .where(col("userMetadata").startsWith(SubjectFacts.INCREMENTAL_NOTE)).select("userMetadata")
+        .as(Encoders.STRING()).collectAsList()).containsExactly(SubjectFacts.INCREMENTAL_NOTE + "2 subjects");
+    assertThat(staging.read(SubjectFacts.SPEC.name()).select("customer_key").as(Encoders.STRING()).collectAsList())
+        .containsExactlyInAnyOrder("a1", "a2", CAROL);
     // v1's only link is to ann@a1.com (a1): no visitor is linked to emails of two accounts.
     assertThatDataFrame(tables.read("data_quality").where("check_name = 'identity_conflicts'"))
         .containsExactlyRowsInAnyOrder(List.of("run_date", "dataset", "status", "observed_value", "threshold"), List.of(

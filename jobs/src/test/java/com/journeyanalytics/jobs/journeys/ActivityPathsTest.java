@@ -116,9 +116,9 @@ class ActivityPathsTest {
 
   private Dataset<Row> paths(int topPaths, int length, List<String> ignored) {
     var spark = SparkTestSession.get();
-    return TopPaths.activityPaths(spark.createDataFrame(touches, TIMELINE),
-        spark.createDataFrame(subjects, JOURNEYS), topPaths, new JourneySettings.ActivityPaths(length, ignored),
-        RUN_DATE);
+    Dataset<Row> facts = SubjectFactsFixture.facts(spark.createDataFrame(touches, TIMELINE),
+        new JourneySettings.ActivityPaths(length, ignored));
+    return TopPaths.activityPaths(facts, spark.createDataFrame(subjects, JOURNEYS), topPaths, RUN_DATE);
   }
 
   /** A subject's customer_journeys row and its touchpoints (each given as {id, day, activity}). */

@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs.journeys;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 
+import com.journeyanalytics.common.config.JourneySettings;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.sql.SqlFiles;
 import java.sql.Timestamp;
@@ -79,7 +80,8 @@ class ConversionDriversTest {
     Dataset<Row> journeys = journeys();
     Dataset<Row> dimensions = SqlFiles.run(journeys.sparkSession(), "journeys/customer_dimensions.sql",
         Map.of("journeys", journeys), Map.of());
-    return ConversionDrivers.conversionDrivers(timeline(), journeys, dimensions, minSubjects, RUN_DATE)
+    Dataset<Row> facts = SubjectFactsFixture.facts(timeline(), new JourneySettings.ActivityPaths(1, List.of()));
+    return ConversionDrivers.conversionDrivers(facts, journeys, dimensions, minSubjects, RUN_DATE)
         .selectExpr("snapshot_date", "factor_kind", "factor", "subjects_with", "converted_with", "subjects_without",
             "converted_without", "conversion_rate_with", "conversion_rate_without", "round(odds_ratio, 6) AS odds_ratio",
             "round(ci_low, 6) AS ci_low", "round(ci_high, 6) AS ci_high", "round(p_value, 9) AS p_value",

@@ -321,7 +321,7 @@ class JourneyStepTest {
     assertThat(second.writes()).extracting(WriteResult::table, WriteResult::version)
         .containsExactlyElementsOf(first.writes().stream()
             .map(w -> org.assertj.core.groups.Tuple.tuple(w.table(), w.version())).toList());
-    assertThat(first.writes()).extracting(WriteResult::table).containsExactly(
+    assertThat(first.writes()).extracting(WriteResult::table).containsExactly("subject_facts",
         "stage_history", "customer_journeys", "stage_metrics", "stage_transitions", "journey_paths", "activity_paths",
         "funnel_steps", "retention_cohorts", "lifecycle_monthly", "conversion_drivers");
   }

@@ -8,6 +8,7 @@ import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.schema.InputContract;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.PublishedRelations;
+import com.journeyanalytics.jobs.journeys.SubjectFacts;
 import com.journeyanalytics.jobs.sample.DirtKind;
 import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
 import com.journeyanalytics.jobs.sample.SampleDataGenerator;
@@ -214,6 +215,12 @@ class GeneratedSampleRunTest {
     long recomputed = Long.parseLong(note.substring(TouchpointStep.INCREMENTAL_NOTE.length()).split(" ")[0]);
     assertThat(recomputed).as(note).isPositive()
         .isLessThan(after.select("customer_key").distinct().count());
+    // And the journeys' facts of only the subjects whose touchpoints changed.
+    String factsNote = DeltaTable.forPath(SPARK, staging.location(SubjectFacts.SPEC.name())).history()
+        .where(col("userMetadata").startsWith(SubjectFacts.INCREMENTAL_NOTE)).select("userMetadata")
+        .as(Encoders.STRING()).first();
+    long factsRecomputed = Long.parseLong(factsNote.substring(SubjectFacts.INCREMENTAL_NOTE.length()).split(" ")[0]);
+    assertThat(factsRecomputed).as(factsNote).isPositive().isLessThanOrEqualTo(recomputed);
 
     String database = SparkTestSession.uniqueDatabase("refreshed");
     Path refreshedConf = JobRuns.conf(dir, database);
