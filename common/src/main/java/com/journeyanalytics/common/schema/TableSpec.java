@@ -68,6 +68,14 @@ public record TableSpec(
       return this;
     }
 
+    /** Columns of another table as it declares them (type and comment): one concept, declared once. */
+    public Builder columnsOf(TableSpec table, String... columns) {
+      for (String column : columns) {
+        fields.add(table.schema().apply(column));
+      }
+      return this;
+    }
+
     public Builder partitionedBy(String... columns) {
       this.partitionColumns = List.of(columns);
       return this;

@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.types.DataTypes.BooleanType;
 import static org.apache.spark.sql.types.DataTypes.DateType;
 import static org.apache.spark.sql.types.DataTypes.IntegerType;
-import static org.apache.spark.sql.types.DataTypes.LongType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
@@ -55,24 +54,17 @@ public final class SubjectFacts {
   public static final TableSpec SPEC = TableSpec.table("subject_facts",
           "One row per journey subject: what the journey tables need from its touchpoints (nothing that depends"
               + " on the run date). Internal: nightly runs recompute the rows of the subjects whose touchpoints changed.")
-      .column("customer_key", StringType, "Journey subject")
-      .column("customer_kind", StringType, "account | prospect | anonymous")
-      .column("account_id", StringType, "CRM account id when the subject is an account")
-      .column("first_touch_at", TimestampType, "First touchpoint (UTC)")
-      .column("first_touch_channel", StringType, "Channel of the first touchpoint")
-      .column("last_touch_at", TimestampType, "Latest touchpoint (UTC)")
-      .column("touchpoints", LongType, "Number of touchpoints")
-      .column("current_stage", StringType, "Lifecycle stage after the latest touchpoint")
-      .column("lifetime_revenue", JourneyTables.MONEY, "Sum of revenue_impact")
-      .column("tickets", LongType, "Support tickets opened")
-      .column("last_nps_score", IntegerType, "Score of the latest nps_response")
+      // The touch summary, as customer_journeys shows it.
+      .columnsOf(JourneyTables.CUSTOMER_JOURNEYS, "customer_key", "customer_kind", "account_id", "first_touch_at",
+          "first_touch_channel", "last_touch_at", "touchpoints", "current_stage", "lifetime_revenue", "tickets",
+          "last_nps_score")
       .column("stays", DataTypes.createArrayType(STAY), "Stage stays in order (stage_history without the run date's measures)")
       .column("activity_path", StringType, "Activity path (null when every activity is ignored)")
       .column("activity_path_length", IntegerType, "Steps of activity_path")
       .column("funnels", DataTypes.createArrayType(FUNNEL), "Each configured funnel the subject entered, as walked")
       .column("usage_months", DataTypes.createArrayType(USAGE_MONTH), "Months with usage and the first usage date in each")
       .column("activities", DataTypes.createArrayType(ACTIVITY), "Each activity done and its first time")
-      .column("run_id", StringType, "Run that last wrote this row")
+      .columnsOf(JourneyTables.CUSTOMER_JOURNEYS, "run_id")
       .key("customer_key")
       .build();
 
