@@ -105,9 +105,9 @@ public final class SubjectFacts {
       Dataset<Row> facts = of(timeline, settings.funnels(), settings.activityPaths())
           .withColumn(TableStore.RUN_ID, lit(ctx.runId()));
       if (changed.isPresent()) {
-        Dataset<Row> subjects = changed.get();
-        return staging.syncWithin(SPEC, facts, "customer_key", subjects,
-            INCREMENTAL_NOTE + subjects.count() + " subjects");
+        long subjects = changed.get().count();
+        LOG.info("journeys: the touchpoints of {} subjects changed; only their facts are recomputed", subjects);
+        return staging.syncWithin(SPEC, facts, "customer_key", changed.get(), INCREMENTAL_NOTE + subjects + " subjects");
       }
       return ctx.mode() == RunMode.FULL_REFRESH ? staging.replace(SPEC, facts) : staging.sync(SPEC, facts);
     } finally {
@@ -138,9 +138,7 @@ public final class SubjectFacts {
       Dataset<Row> subjects = ctx.tables().version(Touchpoints.SPEC.name()) == before
           ? ctx.spark().createDataFrame(List.of(), new StructType().add("customer_key", StringType))
           : ctx.tables().changesAfter(Touchpoints.SPEC.name(), before).select("customer_key").distinct();
-      Dataset<Row> checkpointed = subjects.localCheckpoint();
-      LOG.info("journeys: the touchpoints of {} subjects changed; only their facts are recomputed", checkpointed.count());
-      return Optional.of(checkpointed);
+      return Optional.of(subjects.localCheckpoint());
     } catch (RuntimeException e) {
       LOG.warn("journeys: the facts of every subject are recomputed: the touchpoints' changes could not be read ({})",
           e.toString());
