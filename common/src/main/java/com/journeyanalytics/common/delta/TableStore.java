@@ -35,7 +35,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.AddCDCFile;
 import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.actions.FileAction;
 import org.apache.spark.sql.delta.actions.Metadata;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.MapType;
@@ -191,20 +193,45 @@ public final class TableStore {
     return names;
   }
 
-  /** The snapshot's commit, as its Delta log records it (read from the log, no Spark job). */
+  /**
+   * The actions of each commit of the table from version {@code from} on, by version, as its Delta
+   * log still holds them (no Spark job): commits whose log files were cleaned up are missing.
+   */
+  private static TreeMap<Long, List<Action>> commitsFrom(DeltaLog log, long from) {
+    TreeMap<Long, List<Action>> commits = new TreeMap<>();
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(from, false);
+    while (changes.hasNext()) {
+      scala.Tuple2<Object, scala.collection.Seq<Action>> commit = changes.next();
+      commits.put((Long) commit._1(), JavaConverters.seqAsJavaList(commit._2()));
+    }
+    return commits;
+  }
+
+  /** The commit that made the snapshot. */
   private static CommitInfo commitOf(Snapshot snapshot) {
-    long version = snapshot.version();
-    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes =
-        snapshot.deltaLog().getChanges(version, false);
-    if (changes.hasNext()) {
-      for (Action action : JavaConverters.seqAsJavaList(changes.next()._2())) {
-        if (action instanceof CommitInfo info) {
-          return info;
-        }
+    return Optional.ofNullable(commitsFrom(snapshot.deltaLog(), snapshot.version()).get(snapshot.version()))
+        .flatMap(TableStore::commitInfo)
+        .orElseThrow(() -> new IllegalStateException("table " + snapshot.deltaLog().dataPath()
+            + " has no commit information for version " + snapshot.version()));
+  }
+
+  private static Optional<CommitInfo> commitInfo(List<Action> actions) {
+    return actions.stream().filter(CommitInfo.class::isInstance).map(CommitInfo.class::cast).findFirst();
+  }
+
+  /**
+   * True when the commit's actions change no row: its files, if any, carry dataChange = false
+   * (OPTIMIZE, Z-ordering) and it records no change data and no new metadata (a schema change, or
+   * properties such as column mapping, could change what a reader sees).
+   */
+  private static boolean changesNoRow(List<Action> actions) {
+    for (Action action : actions) {
+      if (action instanceof AddCDCFile || action instanceof Metadata
+          || (action instanceof FileAction file && file.dataChange())) {
+        return false;
       }
     }
-    throw new IllegalStateException("table " + snapshot.deltaLog().dataPath() + " has no commit information for version "
-        + version);
+    return true;
   }
 
   /** The numOutputRows Delta recorded for the write that made the snapshot. */
@@ -212,14 +239,56 @@ public final class TableStore {
     return Long.parseLong(JavaConverters.mapAsJavaMap(commitOf(snapshot).operationMetrics().get()).get("numOutputRows"));
   }
 
+  /** Commits of maintenance (compactions, vacuums) looked through for the last replacement's fingerprint. */
+  private static final int MAINTENANCE_COMMITS_SKIPPED = 10;
+
   /**
-   * The fingerprint of the snapshot's content, as its commit recorded it when {@link #replace}
-   * wrote it; empty when another kind of commit made it (a merge, a slice, maintenance).
+   * The fingerprint of the table's current content, as the commit of the {@link #replace} that
+   * wrote it recorded it: that commit, or one before a few that changed no row (maintenance). Empty
+   * when another kind of commit (a merge, a slice, a delete) changed rows since.
    */
+  Optional<String> recordedFingerprint(String table) {
+    return recordedFingerprint(snapshot(table));
+  }
+
   private static Optional<String> recordedFingerprint(Snapshot snapshot) {
-    scala.Option<String> metadata = commitOf(snapshot).userMetadata();
-    return metadata.isDefined() && metadata.get().startsWith(FINGERPRINT_METADATA)
-        ? Optional.of(metadata.get().substring(FINGERPRINT_METADATA.length())) : Optional.empty();
+    TreeMap<Long, List<Action>> commits =
+        commitsFrom(snapshot.deltaLog(), Math.max(0, snapshot.version() - MAINTENANCE_COMMITS_SKIPPED));
+    for (long version = snapshot.version(); commits.containsKey(version); version--) {
+      List<Action> actions = commits.get(version);
+      Optional<String> metadata = commitInfo(actions)
+          .flatMap(info -> info.userMetadata().isDefined() ? Optional.of(info.userMetadata().get()) : Optional.empty());
+      if (metadata.isPresent() && metadata.get().startsWith(FINGERPRINT_METADATA)) {
+        return Optional.of(metadata.get().substring(FINGERPRINT_METADATA.length()));
+      }
+      if (!changesNoRow(actions)) {
+        return Optional.empty();
+      }
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * True when no commit after {@code version} changed a row of the table: each only rewrote files
+   * (OPTIMIZE and Z-ordering, whose files carry dataChange = false) or recorded a vacuum. Such a
+   * table holds the rows it held at {@code version}, in other files, so what a run derived from
+   * that version still holds. False when a commit inserted, updated or deleted rows or changed the
+   * table's metadata, or when the log no longer has those commits. Read from the Delta log, no
+   * Spark job.
+   */
+  public boolean rowsUnchangedSince(String table, long version) {
+    Snapshot latest = snapshot(table);
+    if (latest.version() < version) {
+      return false;
+    }
+    TreeMap<Long, List<Action>> commits = commitsFrom(latest.deltaLog(), version + 1);
+    for (long next = version + 1; next <= latest.version(); next++) {
+      // A commit missing from the log (cleaned up after delta.logRetentionDuration) shows nothing.
+      if (!commits.containsKey(next) || !changesNoRow(commits.get(next))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The table's latest version, from its Delta log (no Spark job). */
@@ -257,7 +326,7 @@ public final class TableStore {
     Dataset<Row> conformed = clusteredForWrite(spec, spec.conform(rows)).persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Fingerprint incoming = fingerprint(conformed);
-      // What the last replacement recorded, when it is the last commit; otherwise the table is read.
+      // What the last replacement recorded, when no commit changed rows since; otherwise the table is read.
       // The stored table's own columns are part of its fingerprint: a table whose columns are not the
       // spec's (written by an earlier version of the job) is rewritten.
       Snapshot stored = snapshot(spec.name());

@@ -246,6 +246,50 @@ class TableStoreTest {
     assertThat(spark.conf().getOption("spark.databricks.delta.commitInfo.userMetadata").isDefined()).isFalse();
   }
 
+  @Test
+  void aCompactionChangesNoRowSinceTheVersionBeforeItButAMergeOrADeleteDoes(@TempDir Path warehouse) {
+    TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
+    store.sync(DAILY, daily("run-1", "a", "d1", 1L, "b", "d2", 2L));
+    long written = store.version("daily_things");
+    // The merge writes c into a second file of d1: something for OPTIMIZE to compact.
+    store.sync(DAILY, daily("run-2", "a", "d1", 1L, "b", "d2", 2L, "c", "d1", 3L));
+    long merged = store.version("daily_things");
+
+    DeltaTable.forPath(spark, store.location("daily_things")).optimize().executeCompaction();
+
+    assertThat(store.version("daily_things")).isEqualTo(merged + 1);
+    assertThat(store.rowsUnchangedSince("daily_things", merged)).isTrue();
+    assertThat(store.rowsUnchangedSince("daily_things", written)).isFalse();
+
+    spark.sql("DELETE FROM delta.`" + store.location("daily_things") + "` WHERE thing = 'c'");
+
+    assertThat(store.rowsUnchangedSince("daily_things", merged)).isFalse();
+    assertThat(store.rowsUnchangedSince("daily_things", store.version("daily_things"))).isTrue();
+  }
+
+  @Test
+  void aReplacementsFingerprintIsFoundThroughACompactionButNotThroughADelete(@TempDir Path warehouse) {
+    TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
+    store.replace(SPEC, things("run-1", "a", 1L));
+    // A replacement of an existing table records its fingerprint; written from two partitions, in two
+    // files, so that OPTIMIZE has something to compact.
+    store.replace(SPEC, things("run-2", "a", 1L, "b", 2L, "c", 3L, "d", 4L).repartition(2, org.apache.spark.sql.functions.col("thing")));
+    assertThat(DeltaTable.forPath(spark, store.location("things")).detail().first().<Long>getAs("numFiles")).isEqualTo(2L);
+    String recorded = DeltaTable.forPath(spark, store.location("things")).history(1).first().getAs("userMetadata");
+
+    DeltaTable.forPath(spark, store.location("things")).optimize().executeCompaction();
+
+    assertThat(DeltaTable.forPath(spark, store.location("things")).history(1).first().<String>getAs("operation"))
+        .isEqualTo("OPTIMIZE");
+    assertThat(store.recordedFingerprint("things")).contains(recorded.substring(TableStore.FINGERPRINT_METADATA.length()));
+    WriteResult same = store.replace(SPEC, things("run-3", "d", 4L, "c", 3L, "b", 2L, "a", 1L));
+    assertThat(same.changed()).isFalse();
+
+    spark.sql("DELETE FROM delta.`" + store.location("things") + "` WHERE thing = 'b'");
+
+    assertThat(store.recordedFingerprint("things")).isEmpty();
+  }
+
   private Dataset<Row> daily(String runId, Object... thingDayAmount) {
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < thingDayAmount.length; i += 3) {

@@ -8,7 +8,6 @@ import static org.apache.spark.sql.types.DataTypes.IntegerType;
 import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.apache.spark.sql.types.DataTypes.TimestampType;
 
-import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.config.JourneySettings;
 import com.journeyanalytics.common.config.JourneySettings.Funnel;
 import com.journeyanalytics.common.delta.TableStore;
@@ -119,8 +118,8 @@ public final class SubjectFacts {
    * The customer_key of every subject with a touchpoint inserted, updated or deleted since the last
    * published run (old and new image: a back-stitched touchpoint names both subjects), checkpointed;
    * nothing when every subject has to be recomputed: not a nightly run, no earlier run published,
-   * the configuration or the job's version changed since, this table moved since it was published,
-   * or the touchpoints' changes cannot be read (recorded before their change data feed was on, or
+   * the configuration or the job's version changed since, a commit since changed rows of this table
+   * (maintenance's compaction does not), or the touchpoints' changes cannot be read (recorded before their change data feed was on, or
    * vacuumed).
    */
   static Optional<Dataset<Row>> changedSince(RunContext ctx) {
@@ -148,19 +147,10 @@ public final class SubjectFacts {
 
   /** Why the facts of the last published run cannot be carried over, or null when they can. */
   private static String stale(RunContext ctx, PublishedRun last) {
-    if (!ctx.config().configSha256().equals(last.configSha256())) {
-      return "the configuration changed since run " + last.runId();
-    }
-    if (!Cli.version().equals(last.appVersion())) {
-      return "run " + last.runId() + " was made by version " + last.appVersion();
-    }
-    Long facts = last.tableVersions().get(ctx.staging().database() + "." + SPEC.name());
-    if (facts == null || !ctx.staging().exists(SPEC.name()) || ctx.staging().version(SPEC.name()) != facts) {
-      return SPEC.name() + " is not at the version run " + last.runId() + " published";
-    }
-    if (last.tableVersions().get(Touchpoints.SPEC.name()) == null) {
-      return "run " + last.runId() + " recorded no touchpoints version";
-    }
-    return null;
+    return last.staleFor(ctx.config().configSha256())
+        .or(() -> last.rowsMovedIn(ctx.staging(), ctx.staging().database() + "." + SPEC.name(), SPEC.name()))
+        .or(() -> last.tableVersions().containsKey(Touchpoints.SPEC.name()) ? Optional.empty()
+            : Optional.of("run " + last.runId() + " recorded no touchpoints version"))
+        .orElse(null);
   }
 }

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.current_timestamp;
 import static org.apache.spark.sql.functions.lit;
 
+import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.config.DatasetConfig;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
@@ -98,7 +99,40 @@ public final class RunHistory {
 
   /** A published run as pipeline_runs recorded it: what a later night compares itself with. */
   public record PublishedRun(String runId, LocalDate runDate, String configSha256, String appVersion,
-      Map<String, Long> tableVersions) {}
+      Map<String, Long> tableVersions) {
+
+    /**
+     * Why a night configured by {@code configSha256} cannot start from what this run derived (it
+     * would derive it differently): the configuration or the job's version changed since. Empty
+     * when it can.
+     */
+    public Optional<String> staleFor(String configSha256) {
+      if (!configSha256.equals(this.configSha256)) {
+        return Optional.of("the configuration changed since run " + runId);
+      }
+      if (!Cli.version().equals(appVersion)) {
+        return Optional.of("run " + runId + " was made by version " + appVersion);
+      }
+      return Optional.empty();
+    }
+
+    /**
+     * Why {@code table} of {@code store}, recorded under {@code key} (its name, or
+     * {@code <database>.<name>} for a staging table), no longer holds the rows this run left in it:
+     * not recorded, gone, or a commit since changed rows. Maintenance's compaction moves the version
+     * but no row, so it does not count. Empty when the table holds those rows.
+     */
+    public Optional<String> rowsMovedIn(TableStore store, String key, String table) {
+      Long version = tableVersions.get(key);
+      if (version == null || !store.exists(table)) {
+        return Optional.of(key + " has no version recorded by run " + runId + " or is gone");
+      }
+      if (!store.rowsUnchangedSince(table, version)) {
+        return Optional.of(key + " changed rows since version " + version + ", which run " + runId + " published");
+      }
+      return Optional.empty();
+    }
+  }
 
   /**
    * The last succeeded run (maintenance excluded: it publishes no data) for a date before {@code

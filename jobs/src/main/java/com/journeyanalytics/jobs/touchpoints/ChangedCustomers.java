@@ -3,7 +3,6 @@ package com.journeyanalytics.jobs.touchpoints;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 
-import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
@@ -41,9 +40,9 @@ import org.slf4j.LoggerFactory;
  * The subjects are those identifiers resolve to under the map before and under the map now
  * (changed_customers.sql): computed from the identifiers and the two maps, without reading the
  * touchpoints or the activities. Nothing (recompute everyone) when the run is not a nightly run, no
- * earlier run was published, the configuration or the job's version changed since, the
- * touchpoints table moved since it was published, or a table's changes cannot be read (recorded
- * before its change data feed was on, or vacuumed).
+ * earlier run was published, the configuration or the job's version changed since, a commit
+ * since changed rows of the touchpoints table (maintenance's compaction does not), or a table's
+ * changes cannot be read (recorded before its change data feed was on, or vacuumed).
  */
 final class ChangedCustomers {
 
@@ -88,17 +87,11 @@ final class ChangedCustomers {
     try {
       PublishedRun last = RunHistory.publishedBefore(ctx.tables(), ctx.runDate())
           .orElseThrow(() -> new RecomputeAll("no earlier run was published"));
-      if (!ctx.config().configSha256().equals(last.configSha256())) {
-        throw new RecomputeAll("the configuration changed since run " + last.runId());
-      }
-      // Another release may derive touchpoints differently: none of the last one's may stay.
-      if (!Cli.version().equals(last.appVersion())) {
-        throw new RecomputeAll("run " + last.runId() + " was made by version " + last.appVersion());
-      }
-      Long touchpoints = last.tableVersions().get(Touchpoints.SPEC.name());
-      if (touchpoints == null || !ctx.tables().exists(Touchpoints.SPEC.name())
-          || ctx.tables().version(Touchpoints.SPEC.name()) != touchpoints) {
-        throw new RecomputeAll("the touchpoints table is not at the version run " + last.runId() + " published");
+      // Another configuration or release may derive touchpoints differently: none of the last run's may stay.
+      Optional<String> stale = last.staleFor(ctx.config().configSha256())
+          .or(() -> last.rowsMovedIn(ctx.tables(), Touchpoints.SPEC.name(), Touchpoints.SPEC.name()));
+      if (stale.isPresent()) {
+        throw new RecomputeAll(stale.get());
       }
       TableStore staging = ctx.staging();
       Dataset<Row> mapBefore = SqlFiles.run(ctx.spark(), "touchpoints/identity_map.sql",

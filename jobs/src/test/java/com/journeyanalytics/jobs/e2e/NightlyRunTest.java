@@ -74,6 +74,12 @@ class NightlyRunTest {
             row("a1", "web_visit", 9, "advocacy", "v1"),
             row("a1", "form_submit", 10, "advocacy", "v1"),
             row(CAROL, "email_open", 1, "awareness", null)));
+    // Maintenance compacted the tables between the nights (new versions, no changed row): day 2 still
+    // recomputed only what t4 changed, below, rather than every customer.
+    long day1 = publishedVersion(MiniWorld.DAY1, "touchpoints");
+    assertThat(operationsAfter(tables.location("touchpoints"), day1)).contains("OPTIMIZE");
+    assertThat(operationsAfter(staging.location(SubjectFacts.SPEC.name()),
+        publishedVersion(MiniWorld.DAY1, staging.database() + "." + SubjectFacts.SPEC.name()))).contains("OPTIMIZE");
     // Day 2's only change is t4, linking v1 to ann@a1.com: the identifiers it changed are ann's hash and
     // v1 (its new identity-map entry); the subjects holding them, before or after, are a1 (t1 carries
     // ann's hash) and anon:v1 (t2): the night recomputed those 2 and left a2 and carol alone.
@@ -120,10 +126,21 @@ class NightlyRunTest {
 
   /** The touchpoints table at the version the night of {@code runDate} recorded in pipeline_runs.table_versions. */
   private Dataset<Row> touchpointsPublishedBy(String runDate) {
-    long version = tables.read("pipeline_runs")
-        .where("run_date = DATE'" + runDate + "' AND status = 'succeeded'")
-        .orderBy("started_at").select(col("table_versions").getItem("touchpoints")).first().getLong(0);
-    return spark.read().format("delta").option("versionAsOf", version).load(tables.location("touchpoints"));
+    return spark.read().format("delta").option("versionAsOf", publishedVersion(runDate, "touchpoints"))
+        .load(tables.location("touchpoints"));
+  }
+
+  /** The version of the table the first night of {@code runDate} recorded under {@code key} in pipeline_runs.table_versions. */
+  private long publishedVersion(String runDate, String key) {
+    return tables.read("pipeline_runs")
+        .where("run_date = DATE'" + runDate + "' AND status = 'succeeded' AND mode <> 'maintenance'")
+        .orderBy("started_at").select(col("table_versions").getItem(key)).first().getLong(0);
+  }
+
+  /** The operations of the table's commits after {@code version}. */
+  private List<String> operationsAfter(String location, long version) {
+    return DeltaTable.forPath(spark, location).history().where(col("version").gt(version)).select("operation")
+        .as(Encoders.STRING()).collectAsList();
   }
 
   /** Every row of every table but pipeline_runs, as sorted JSON lines, run_id included. */
