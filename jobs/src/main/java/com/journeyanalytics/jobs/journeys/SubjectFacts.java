@@ -119,8 +119,8 @@ public final class SubjectFacts {
    * published run (old and new image: a back-stitched touchpoint names both subjects), checkpointed;
    * nothing when every subject has to be recomputed: not a nightly run, no earlier run published,
    * the configuration or the job's version changed since, a commit since changed rows of this table
-   * (maintenance's compaction does not), or the touchpoints' changes cannot be read (recorded before their change data feed was on, or
-   * vacuumed).
+   * (maintenance's compaction does not), or the touchpoints' changes cannot be read (recorded before
+   * their change data feed was on, or vacuumed).
    */
   static Optional<Dataset<Row>> changedSince(RunContext ctx) {
     if (ctx.mode() != RunMode.NIGHTLY) {
