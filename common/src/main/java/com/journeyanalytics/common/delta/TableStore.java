@@ -252,8 +252,12 @@ public final class TableStore {
   }
 
   private static Optional<String> recordedFingerprint(Snapshot snapshot) {
-    TreeMap<Long, List<Action>> commits =
-        commitsFrom(snapshot.deltaLog(), Math.max(0, snapshot.version() - MAINTENANCE_COMMITS_SKIPPED));
+    // The last commit alone first: after a replacement, the usual case, no older commit is read.
+    TreeMap<Long, List<Action>> commits = commitsFrom(snapshot.deltaLog(), snapshot.version());
+    List<Action> last = commits.get(snapshot.version());
+    if (last != null && changesNoRow(last)) {
+      commits = commitsFrom(snapshot.deltaLog(), Math.max(0, snapshot.version() - MAINTENANCE_COMMITS_SKIPPED));
+    }
     for (long version = snapshot.version(); commits.containsKey(version); version--) {
       List<Action> actions = commits.get(version);
       Optional<String> metadata = commitInfo(actions)
