@@ -194,22 +194,22 @@ public final class TableStore {
   }
 
   /**
-   * The actions of each commit of the table from version {@code from} on, by version, as its Delta
-   * log still holds them (no Spark job): commits whose log files were cleaned up are missing.
+   * The actions of the table's commit {@code version}, as its Delta log records them (no Spark job);
+   * empty when the log no longer holds it (cleaned up after delta.logRetentionDuration). Only that
+   * commit's file is read: Delta reads the later ones lazily, as the iterator reaches them.
    */
-  private static TreeMap<Long, List<Action>> commitsFrom(DeltaLog log, long from) {
-    TreeMap<Long, List<Action>> commits = new TreeMap<>();
-    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(from, false);
-    while (changes.hasNext()) {
-      scala.Tuple2<Object, scala.collection.Seq<Action>> commit = changes.next();
-      commits.put((Long) commit._1(), JavaConverters.seqAsJavaList(commit._2()));
+  private static Optional<List<Action>> commitAt(DeltaLog log, long version) {
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> changes = log.getChanges(version, false);
+    if (!changes.hasNext()) {
+      return Optional.empty();
     }
-    return commits;
+    scala.Tuple2<Object, scala.collection.Seq<Action>> commit = changes.next();
+    return (Long) commit._1() == version ? Optional.of(JavaConverters.seqAsJavaList(commit._2())) : Optional.empty();
   }
 
   /** The commit that made the snapshot. */
   private static CommitInfo commitOf(Snapshot snapshot) {
-    return Optional.ofNullable(commitsFrom(snapshot.deltaLog(), snapshot.version()).get(snapshot.version()))
+    return commitAt(snapshot.deltaLog(), snapshot.version())
         .flatMap(TableStore::commitInfo)
         .orElseThrow(() -> new IllegalStateException("table " + snapshot.deltaLog().dataPath()
             + " has no commit information for version " + snapshot.version()));
@@ -252,20 +252,18 @@ public final class TableStore {
   }
 
   private static Optional<String> recordedFingerprint(Snapshot snapshot) {
-    // The last commit alone first: after a replacement, the usual case, no older commit is read.
-    TreeMap<Long, List<Action>> commits = commitsFrom(snapshot.deltaLog(), snapshot.version());
-    List<Action> last = commits.get(snapshot.version());
-    if (last != null && changesNoRow(last)) {
-      commits = commitsFrom(snapshot.deltaLog(), Math.max(0, snapshot.version() - MAINTENANCE_COMMITS_SKIPPED));
-    }
-    for (long version = snapshot.version(); commits.containsKey(version); version--) {
-      List<Action> actions = commits.get(version);
-      Optional<String> metadata = commitInfo(actions)
+    long oldest = Math.max(0, snapshot.version() - MAINTENANCE_COMMITS_SKIPPED);
+    for (long version = snapshot.version(); version >= oldest; version--) {
+      Optional<List<Action>> actions = commitAt(snapshot.deltaLog(), version);
+      if (actions.isEmpty()) {
+        return Optional.empty();
+      }
+      Optional<String> metadata = commitInfo(actions.get())
           .flatMap(info -> info.userMetadata().isDefined() ? Optional.of(info.userMetadata().get()) : Optional.empty());
       if (metadata.isPresent() && metadata.get().startsWith(FINGERPRINT_METADATA)) {
         return Optional.of(metadata.get().substring(FINGERPRINT_METADATA.length()));
       }
-      if (!changesNoRow(actions)) {
+      if (!changesNoRow(actions.get())) {
         return Optional.empty();
       }
     }
@@ -285,12 +283,20 @@ public final class TableStore {
     if (latest.version() < version) {
       return false;
     }
-    TreeMap<Long, List<Action>> commits = commitsFrom(latest.deltaLog(), version + 1);
-    for (long next = version + 1; next <= latest.version(); next++) {
-      // A commit missing from the log (cleaned up after delta.logRetentionDuration) shows nothing.
-      if (!commits.containsKey(next) || !changesNoRow(commits.get(next))) {
+    // One pass over the later commits, in order, stopping at the first that changed rows.
+    scala.collection.Iterator<scala.Tuple2<Object, scala.collection.Seq<Action>>> commits =
+        latest.deltaLog().getChanges(version + 1, false);
+    long expected = version + 1;
+    while (expected <= latest.version()) {
+      if (!commits.hasNext()) {
         return false;
       }
+      scala.Tuple2<Object, scala.collection.Seq<Action>> commit = commits.next();
+      // A commit missing from the log (cleaned up after delta.logRetentionDuration) shows nothing.
+      if ((Long) commit._1() != expected || !changesNoRow(JavaConverters.seqAsJavaList(commit._2()))) {
+        return false;
+      }
+      expected++;
     }
     return true;
   }
