@@ -221,7 +221,7 @@ public final class TableStore {
 
   /**
    * True when the commit's actions change no row: its files, if any, carry dataChange = false
-   * (OPTIMIZE, Z-ordering) and it records no change data and no new metadata (a schema change, or
+   * (OPTIMIZE, a purge of deleted rows) and it records no change data and no new metadata (a schema change, or
    * properties such as column mapping, could change what a reader sees).
    */
   private static boolean changesNoRow(List<Action> actions) {
@@ -272,7 +272,7 @@ public final class TableStore {
 
   /**
    * True when no commit after {@code version} changed a row of the table: each only rewrote files
-   * (OPTIMIZE and Z-ordering, whose files carry dataChange = false) or recorded a vacuum. Such a
+   * (OPTIMIZE and purges of deleted rows, whose files carry dataChange = false) or recorded a vacuum. Such a
    * table holds the rows it held at {@code version}, in other files, so what a run derived from
    * that version still holds. False when a commit inserted, updated or deleted rows or changed the
    * table's metadata, or when the log no longer has those commits. Read from the Delta log, no
@@ -299,6 +299,21 @@ public final class TableStore {
       expected++;
     }
     return true;
+  }
+
+  /**
+   * Rewrites, without their deleted rows, the files of the table that still carry deletion vectors
+   * (REORG TABLE ... APPLY (PURGE)): a partition a merge only deleted from keeps one such file,
+   * which compaction leaves alone. The rewritten files carry dataChange = false, so no row changes
+   * ({@link #rowsUnchangedSince}); no commit when no file has one, nothing to do for a table
+   * without deletion vectors.
+   */
+  public void purgeDeletedRows(String table) {
+    Snapshot snapshot = snapshot(table);
+    if ("true".equals(JavaConverters.mapAsJavaMap(snapshot.metadata().configuration())
+        .get("delta.enableDeletionVectors"))) {
+      spark.sql("REORG TABLE delta.`" + location(table).replace("`", "``") + "` APPLY (PURGE)");
+    }
   }
 
   /** The table's latest version, from its Delta log (no Spark job). */

@@ -318,7 +318,7 @@ public final class IngestStep implements Step {
   private static QualityCheck snapshotShrink(RunContext ctx, DatasetConfig dataset, long acceptedRows,
       QualitySettings q) {
     String table = dataset.contract().silver().name();
-    Long previous = RunHistory.versionBefore(ctx.tables(), ctx.runDate(), ctx.staging().database() + "." + table)
+    Long previous = RunHistory.versionBefore(ctx.tables(), ctx.runDate(), RunContext.stagingKey(ctx.staging(), table))
         .map(version -> ctx.spark().read().format("delta").option("versionAsOf", version)
             .load(ctx.staging().location(table)).count())
         .orElse(null);

@@ -248,7 +248,7 @@ public final class Pipeline {
     for (TableStore store : List.of(ctx.tables(), ctx.staging())) {
       for (String table : store.tableNames()) {
         if (!table.equals(PipelineTables.PIPELINE_RUNS.name())) {
-          versions.put(store == ctx.staging() ? store.database() + "." + table : table, store.version(table));
+          versions.put(ctx.versionKey(store, table), store.version(table));
         }
       }
     }

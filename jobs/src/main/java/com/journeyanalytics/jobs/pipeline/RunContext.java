@@ -19,6 +19,19 @@ public record RunContext(
     TableStore tables,
     TableStore staging) {
 
+  /**
+   * A table's key in pipeline_runs.table_versions (and in a maintenance run's output_rows): its name
+   * for the store readers see, {@link #stagingKey} for staging.
+   */
+  public String versionKey(TableStore store, String table) {
+    return store == staging ? stagingKey(staging, table) : table;
+  }
+
+  /** A staging table's key in pipeline_runs.table_versions: {@code <staging database>.<table>}. */
+  public static String stagingKey(TableStore staging, String table) {
+    return staging.database() + "." + table;
+  }
+
   /** The one masking of addresses (and email hashing) for everything the run writes. */
   public EmailMasking masking() {
     return config.privacy().masking();

@@ -161,7 +161,7 @@ final class ChangedCustomers {
    * then and does not now.
    */
   private static Optional<Long> versionRead(TableStore staging, PublishedRun last, TableSpec spec) {
-    Long version = last.tableVersions().get(staging.database() + "." + spec.name());
+    Long version = last.tableVersions().get(RunContext.stagingKey(staging, spec.name()));
     boolean exists = staging.exists(spec.name());
     if (version == null && exists) {
       throw new RecomputeAll(spec.name() + " did not exist when run " + last.runId() + " was published");
