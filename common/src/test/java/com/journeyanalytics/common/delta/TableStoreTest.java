@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.common.testing.DailyThings;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
@@ -31,16 +32,7 @@ class TableStoreTest {
       .key("thing")
       .build();
 
-  /** Partitioned, keyed and with deletion vectors, like touchpoints. */
-  private static final TableSpec DAILY = TableSpec.table("daily_things", "Things by day")
-      .column("thing", StringType, "The thing")
-      .column("day", StringType, "The day")
-      .column("amount", LongType, "How many")
-      .column("run_id", StringType, "Run")
-      .partitionedBy("day")
-      .key("thing")
-      .property("delta.enableDeletionVectors", "true")
-      .build();
+  private static final TableSpec DAILY = DailyThings.SPEC;
 
   private final SparkSession spark = SparkTestSession.get();
 
@@ -182,9 +174,9 @@ class TableStoreTest {
   @Test
   void syncingATableWithDeletionVectorsWritesOnlyTheChangedRowsAndKeepsUnchangedOnes(@TempDir Path warehouse) {
     TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
-    store.sync(DAILY, daily("run-1", "a", "d1", 1L, "b", "d1", 2L, "c", "d2", 3L));
+    store.sync(DAILY, DailyThings.rows("run-1", "a", "d1", 1L, "b", "d1", 2L, "c", "d2", 3L));
 
-    WriteResult second = store.sync(DAILY, daily("run-2", "a", "d1", 1L, "b", "d1", 20L, "d", "d2", 4L));
+    WriteResult second = store.sync(DAILY, DailyThings.rows("run-2", "a", "d1", 1L, "b", "d1", 20L, "d", "d2", 4L));
 
     assertThat(second.rows()).isEqualTo(3);
     assertThatDataFrame(store.read("daily_things")).containsExactlyRowsInAnyOrder(
@@ -206,10 +198,10 @@ class TableStoreTest {
   @Test
   void syncingRowsThatDifferOnlyInRunIdCommitsNothing(@TempDir Path warehouse) {
     TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
-    store.sync(DAILY, daily("run-1", "a", "d1", 1L, "b", "d2", 2L));
+    store.sync(DAILY, DailyThings.rows("run-1", "a", "d1", 1L, "b", "d2", 2L));
     long before = store.version("daily_things");
 
-    WriteResult again = store.sync(DAILY, daily("run-2", "b", "d2", 2L, "a", "d1", 1L));
+    WriteResult again = store.sync(DAILY, DailyThings.rows("run-2", "b", "d2", 2L, "a", "d1", 1L));
 
     assertThat(again.changed()).isFalse();
     assertThat(again.rows()).isEqualTo(2);
@@ -221,12 +213,12 @@ class TableStoreTest {
   @Test
   void syncingWithinAScopeMakesTheScopedRowsTheGivenOnesAndLeavesTheRestAlone(@TempDir Path warehouse) {
     TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
-    store.sync(DAILY, daily("run-1", "a", "x", 1L, "b", "x", 2L, "c", "y", 3L, "d", "z", 4L));
+    store.sync(DAILY, DailyThings.rows("run-1", "a", "x", 1L, "b", "x", 2L, "c", "y", 3L, "d", "z", 4L));
     Dataset<Row> scope = spark.createDataFrame(List.of(RowFactory.create("x"), RowFactory.create("y")),
         new org.apache.spark.sql.types.StructType().add("day", StringType));
 
     // Days x and y now hold a (as it was), b (changed) and e (new); c is gone. Day z is not in the scope.
-    WriteResult written = store.syncWithin(DAILY, daily("run-2", "a", "x", 1L, "b", "x", 20L, "e", "y", 5L), "day",
+    WriteResult written = store.syncWithin(DAILY, DailyThings.rows("run-2", "a", "x", 1L, "b", "x", 20L, "e", "y", 5L), "day",
         scope, "recomputed days x and y");
 
     // a, b, d and e.
@@ -249,10 +241,10 @@ class TableStoreTest {
   @Test
   void aCompactionChangesNoRowSinceTheVersionBeforeItButAMergeOrADeleteDoes(@TempDir Path warehouse) {
     TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
-    store.sync(DAILY, daily("run-1", "a", "d1", 1L, "b", "d2", 2L));
+    store.sync(DAILY, DailyThings.rows("run-1", "a", "d1", 1L, "b", "d2", 2L));
     long written = store.version("daily_things");
     // The merge writes c into a second file of d1: something for OPTIMIZE to compact.
-    store.sync(DAILY, daily("run-2", "a", "d1", 1L, "b", "d2", 2L, "c", "d1", 3L));
+    store.sync(DAILY, DailyThings.rows("run-2", "a", "d1", 1L, "b", "d2", 2L, "c", "d1", 3L));
     long merged = store.version("daily_things");
 
     DeltaTable.forPath(spark, store.location("daily_things")).optimize().executeCompaction();
@@ -288,13 +280,5 @@ class TableStoreTest {
     spark.sql("DELETE FROM delta.`" + store.location("things") + "` WHERE thing = 'b'");
 
     assertThat(store.recordedFingerprint("things")).isEmpty();
-  }
-
-  private Dataset<Row> daily(String runId, Object... thingDayAmount) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < thingDayAmount.length; i += 3) {
-      rows.add(RowFactory.create(thingDayAmount[i], thingDayAmount[i + 1], thingDayAmount[i + 2], runId));
-    }
-    return spark.createDataFrame(rows, DAILY.schema());
   }
 }

@@ -3,13 +3,11 @@ package com.journeyanalytics.jobs.pipeline;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static com.journeyanalytics.common.testing.DataFrameAssert.row;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.types.DataTypes.LongType;
-import static org.apache.spark.sql.types.DataTypes.StringType;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore;
-import com.journeyanalytics.common.schema.TableSpec;
+import com.journeyanalytics.common.testing.DailyThings;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.TestRuns;
 import java.nio.file.Path;
@@ -17,9 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
@@ -29,17 +25,6 @@ import org.junit.jupiter.api.io.TempDir;
 /** Maintenance rewrites what nights changed since it last ran, and leaves every other file as it is. */
 class MaintenanceStepTest {
 
-  /** Partitioned by day, keyed, with deletion vectors: what a night's merge does to touchpoints. */
-  private static final TableSpec DAILY = TableSpec.table("daily_things", "Things by day")
-      .column("thing", StringType, "The thing")
-      .column("day", StringType, "The day")
-      .column("amount", LongType, "How many")
-      .column("run_id", StringType, "Run")
-      .partitionedBy("day")
-      .key("thing")
-      .property("delta.enableDeletionVectors", "true")
-      .build();
-
   private final SparkSession spark = SparkTestSession.get();
 
   @Test
@@ -48,12 +33,12 @@ class MaintenanceStepTest {
     RunContext night = TestRuns.context(config, "run-1", "2026-11-20", RunMode.NIGHTLY);
     TableStore store = night.tables();
     // One file per day: d1 {a, f}, d2 {b, c}, d3 {e}.
-    store.sync(DAILY, daily("run-1", "a", "d1", 1L, "f", "d1", 6L, "b", "d2", 2L, "c", "d2", 3L, "e", "d3", 5L)
-        .coalesce(1));
+    store.sync(DailyThings.SPEC,
+        DailyThings.rows("run-1", "a", "d1", 1L, "f", "d1", 6L, "b", "d2", 2L, "c", "d2", 3L, "e", "d3", 5L).coalesce(1));
     String d3File = files(store).get("d3").get(0).path();
     // The next night's merge: a changes (d1: its file gets a deletion vector, a new file holds the new
     // a), c goes (d2: its one file gets a deletion vector), d3 is untouched.
-    store.sync(DAILY, daily("run-2", "a", "d1", 10L, "f", "d1", 6L, "b", "d2", 2L, "e", "d3", 5L));
+    store.sync(DailyThings.SPEC, DailyThings.rows("run-2", "a", "d1", 10L, "f", "d1", 6L, "b", "d2", 2L, "e", "d3", 5L));
     assertThat(files(store).get("d1")).hasSize(2);
     assertThat(files(store).get("d2")).singleElement().matches(DataFile::deletedRows, "has a deletion vector");
     long merged = store.version("daily_things");
@@ -86,13 +71,5 @@ class MaintenanceStepTest {
       byDay.computeIfAbsent(file.getString(0), day -> new ArrayList<>()).add(new DataFile(file.getString(1), file.getBoolean(2)));
     }
     return byDay;
-  }
-
-  private Dataset<Row> daily(String runId, Object... thingDayAmount) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < thingDayAmount.length; i += 3) {
-      rows.add(RowFactory.create(thingDayAmount[i], thingDayAmount[i + 1], thingDayAmount[i + 2], runId));
-    }
-    return spark.createDataFrame(rows, DAILY.schema());
   }
 }
