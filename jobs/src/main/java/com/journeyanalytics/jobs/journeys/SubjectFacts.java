@@ -148,7 +148,7 @@ public final class SubjectFacts {
   /** Why the facts of the last published run cannot be carried over, or null when they can. */
   private static String stale(RunContext ctx, PublishedRun last) {
     return last.staleFor(ctx.config().configSha256())
-        .or(() -> last.rowsMovedIn(ctx.staging(), RunContext.stagingKey(ctx.staging(), SPEC.name()), SPEC.name()))
+        .or(() -> last.rowsMovedIn(ctx, ctx.staging(), SPEC.name()))
         .or(() -> last.tableVersions().containsKey(Touchpoints.SPEC.name()) ? Optional.empty()
             : Optional.of("run " + last.runId() + " recorded no touchpoints version"))
         .orElse(null);

@@ -117,12 +117,12 @@ public final class RunHistory {
     }
 
     /**
-     * Why {@code table} of {@code store}, recorded under {@code key} (its name, or
-     * {@code <database>.<name>} for a staging table), no longer holds the rows this run left in it:
-     * not recorded, gone, or a commit since changed rows. Maintenance's compaction moves the version
-     * but no row, so it does not count. Empty when the table holds those rows.
+     * Why {@code table} of {@code store} (one of the run's two stores) no longer holds the rows this
+     * run left in it: not recorded, gone, or a commit since changed rows. Maintenance's compaction
+     * moves the version but no row, so it does not count. Empty when the table holds those rows.
      */
-    public Optional<String> rowsMovedIn(TableStore store, String key, String table) {
+    public Optional<String> rowsMovedIn(RunContext ctx, TableStore store, String table) {
+      String key = ctx.versionKey(store, table);
       Long version = tableVersions.get(key);
       if (version == null || !store.exists(table)) {
         return Optional.of(key + " has no version recorded by run " + runId + " or is gone");

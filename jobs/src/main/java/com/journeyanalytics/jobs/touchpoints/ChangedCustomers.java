@@ -89,7 +89,7 @@ final class ChangedCustomers {
           .orElseThrow(() -> new RecomputeAll("no earlier run was published"));
       // Another configuration or release may derive touchpoints differently: none of the last run's may stay.
       Optional<String> stale = last.staleFor(ctx.config().configSha256())
-          .or(() -> last.rowsMovedIn(ctx.tables(), Touchpoints.SPEC.name(), Touchpoints.SPEC.name()));
+          .or(() -> last.rowsMovedIn(ctx, ctx.tables(), Touchpoints.SPEC.name()));
       if (stale.isPresent()) {
         throw new RecomputeAll(stale.get());
       }
