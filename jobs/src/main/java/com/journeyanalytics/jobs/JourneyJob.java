@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -162,6 +163,14 @@ public final class JourneyJob {
       sparkConf.putIfAbsent("spark.driver.bindAddress", "127.0.0.1");
       sparkConf.putIfAbsent("spark.driver.host", "127.0.0.1");
       sparkConf.putIfAbsent("spark.ui.enabled", "false");
+      // Small exports and warehouse: a night is mostly fixed costs (SmallInputSettings); a setting given wins.
+      long inputBytes = SmallInputSettings.bytesUnder(List.of(config.exports(), config.warehouse()), hadoop(sparkConf));
+      Map<String, String> small = SmallInputSettings.forInput(inputBytes);
+      small.forEach(sparkConf::putIfAbsent);
+      if (!small.isEmpty()) {
+        LOG.info("small input ({} KiB of exports and warehouse): expressions interpreted, one shuffle partition",
+            inputBytes >> 10);
+      }
       // One machine: a few shuffle partitions per core instead of the cluster default of 200.
       String partitions = String.valueOf(4 * Runtime.getRuntime().availableProcessors());
       sparkConf.putIfAbsent("spark.sql.shuffle.partitions", partitions);
@@ -180,6 +189,17 @@ public final class JourneyJob {
     });
     LOG.info("session ready: master {}, warehouse {}", spark.sparkContext().master(), config.warehouse());
     return spark;
+  }
+
+  /** A Hadoop configuration with the session's spark.hadoop.* settings (e.g. S3 credentials), before the session exists. */
+  private static Configuration hadoop(Map<String, String> sparkConf) {
+    Configuration hadoop = new Configuration();
+    sparkConf.forEach((key, value) -> {
+      if (key.startsWith("spark.hadoop.")) {
+        hadoop.set(key.substring("spark.hadoop.".length()), value);
+      }
+    });
+    return hadoop;
   }
 
   private static String newRunId(LocalDate runDate) {

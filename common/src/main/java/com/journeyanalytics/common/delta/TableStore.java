@@ -487,6 +487,11 @@ public final class TableStore {
       columns.add(when(inIncoming, col("s.`" + name + "`")).otherwise(col("t.`" + name + "`")).as(name));
     }
     columns.add(not(inIncoming).as(DELETE));
+    // Where each difference's current row lies, so the merge reads only those partitions.
+    columns.add(inCurrent.as(IN_CURRENT));
+    for (String partition : spec.partitionColumns()) {
+      columns.add(col("t.`" + partition + "`").as(CURRENT_PARTITION + partition));
+    }
     Dataset<Row> differences = s.join(t, expr(keyMatch(spec)), "full_outer")
         .where(not(inIncoming.and(inCurrent).and(expr(sameRow(spec)))))
         .select(columns.toArray(Column[]::new))
@@ -509,7 +514,7 @@ public final class TableStore {
       }
       try {
         DeltaTable.forPath(spark, location(spec.name())).as("t")
-            .merge(differences.as("s"), keyMatch(spec))
+            .merge(differences.as("s"), expr(keyMatch(spec)).and(inTouchedPartitions(spec, differences)))
             .whenMatched("s." + DELETE).delete()
             .whenMatched().updateExpr(assignments)
             .whenNotMatched("NOT s." + DELETE).insertExpr(assignments)
@@ -527,6 +532,31 @@ public final class TableStore {
     } finally {
       differences.unpersist();
     }
+  }
+
+  /** Above this many distinct values of a partition column the merge condition does not list them. */
+  private static final int MAX_PARTITIONS_LISTED = 10_000;
+
+  /**
+   * A condition on the target's partition columns that holds for the current row of every
+   * difference: t.p IN (the values of p among those rows), per partition column. Delta prunes the
+   * files of the merge's target by it, so a night whose differences lie in a few dates reads only
+   * their files to find the rows to update or delete, instead of every file of the table. A
+   * difference with no current row (an insert) needs no file; true when the table is not
+   * partitioned, a current row's partition value is null, or the values are too many to list.
+   */
+  private static Column inTouchedPartitions(TableSpec spec, Dataset<Row> differences) {
+    Column condition = lit(true);
+    for (String partition : spec.partitionColumns()) {
+      List<Row> values = differences.where(col(IN_CURRENT)).select(col(CURRENT_PARTITION + partition)).distinct()
+          .limit(MAX_PARTITIONS_LISTED + 1).collectAsList();
+      if (values.size() > MAX_PARTITIONS_LISTED || values.stream().anyMatch(v -> v.isNullAt(0))) {
+        return lit(true);
+      }
+      Object[] listed = values.stream().map(v -> v.get(0)).toArray();
+      condition = condition.and(listed.length == 0 ? lit(false) : col("t.`" + partition + "`").isin(listed));
+    }
+    return condition;
   }
 
   /** The merge condition on the spec's key: t = table, s = source. */
@@ -550,6 +580,8 @@ public final class TableStore {
   }
 
   private static final String DELETE = "_delete_row";
+  private static final String IN_CURRENT = "_in_current";
+  private static final String CURRENT_PARTITION = "_current_";
   private static final String USER_METADATA = "spark.databricks.delta.commitInfo.userMetadata";
 
   /** Every write of a step passes here: the kill tests' {@code write:<table>} point. */

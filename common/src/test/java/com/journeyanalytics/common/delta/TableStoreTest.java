@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.testing.DailyThings;
+import com.journeyanalytics.common.testing.RecordsRead;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
 import java.nio.file.Path;
@@ -236,6 +237,44 @@ class TableStoreTest {
         .containsEntry("numTargetRowsCopied", "0");
     assertThat(commit.getString(1)).isEqualTo("recomputed days x and y");
     assertThat(spark.conf().getOption("spark.databricks.delta.commitInfo.userMetadata").isDefined()).isFalse();
+  }
+
+  @Test
+  void aSyncsMergeReadsOnlyTheFilesOfThePartitionsWhereItChangesOrDeletesRows(@TempDir Path warehouse) {
+    TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
+    // One file per day, one row each.
+    store.sync(DAILY, DailyThings.rows("run-1", "a", "d1", 1L, "b", "d2", 2L, "c", "d3", 3L, "d", "d4", 4L));
+
+    // b changes (in d2), d moves from d4 to d1, e is new (d5): the current rows that change lie in d2 and d4.
+    RecordsRead reads = RecordsRead.byJobsDescribed("MERGE operation - scanning files for matches");
+    try {
+      store.sync(DAILY, DailyThings.rows("run-2", "a", "d1", 1L, "b", "d2", 20L, "c", "d3", 3L, "d", "d1", 4L,
+          "e", "d5", 5L));
+    } finally {
+      reads.stop();
+    }
+
+    assertThatDataFrame(store.read("daily_things")).containsExactlyRowsInAnyOrder(
+        List.of("thing", "day", "amount", "run_id"),
+        List.of(row("a", "d1", 1, "run-1"), row("b", "d2", 20, "run-2"), row("c", "d3", 3, "run-1"),
+            row("d", "d1", 4, "run-2"), row("e", "d5", 5, "run-2")));
+    // Delta's search for the rows to update read the files of d2 and d4, 1 row each: 2 rows. Without
+    // the partitions in the merge condition it read all 4 files: 4 rows.
+    assertThat(reads.total()).isEqualTo(2);
+
+    // Only a new row (f): no current row changes, so the merge reads no file and inserts f.
+    RecordsRead insertOnly = RecordsRead.byJobsDescribed("MERGE operation - scanning files for matches");
+    try {
+      store.syncWithin(DAILY, DailyThings.rows("run-3", "f", "d6", 6L), "thing",
+          DailyThings.rows("run-3", "f", "d6", 6L), "f is new");
+    } finally {
+      insertOnly.stop();
+    }
+
+    assertThat(insertOnly.total()).isZero();
+    assertThat(store.read("daily_things").where("thing = 'f'").selectExpr("day", "amount").collectAsList())
+        .containsExactly(RowFactory.create("d6", 6L));
+    assertThat(store.read("daily_things").count()).isEqualTo(6);
   }
 
   @Test
