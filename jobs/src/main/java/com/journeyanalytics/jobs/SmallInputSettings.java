@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,9 +48,10 @@ final class SmallInputSettings {
   static long bytesUnder(List<String> locations, Configuration hadoop) {
     long total = 0;
     for (String location : locations) {
-      try {
-        Path path = new Path(location);
-        total += path.getFileSystem(hadoop).getContentSummary(path).getLength();
+      Path path = new Path(location);
+      // A file system of its own, closed after: the session's cached one is made from the session's settings.
+      try (FileSystem fs = FileSystem.newInstance(path.toUri(), hadoop)) {
+        total += fs.getContentSummary(path).getLength();
       } catch (FileNotFoundException e) {
         // Nothing there yet (a first run's warehouse).
       } catch (IOException | RuntimeException e) {
