@@ -164,7 +164,8 @@ public final class JourneyJob {
       sparkConf.putIfAbsent("spark.driver.host", "127.0.0.1");
       sparkConf.putIfAbsent("spark.ui.enabled", "false");
       // Small exports and warehouse: a night is mostly fixed costs (SmallInputSettings); a setting given wins.
-      long inputBytes = SmallInputSettings.bytesUnder(List.of(config.exports(), config.warehouse()), hadoop(sparkConf));
+      long inputBytes = SmallInputSettings.bytesUnder(List.of(config.exports(), config.warehouse()),
+          withHadoopSettings(new Configuration(), sparkConf));
       Map<String, String> small = SmallInputSettings.forInput(inputBytes);
       small.forEach(sparkConf::putIfAbsent);
       if (!small.isEmpty()) {
@@ -182,18 +183,13 @@ public final class JourneyJob {
         "customer-journey-analytics", master, TableStore.qualifyLocal(config.warehouse()), config.metastoreUris(),
         config.derbyMetastorePath(), sparkConf));
     // A session that already existed keeps its Hadoop settings; apply ours to it as well.
-    sparkConf.forEach((key, value) -> {
-      if (key.startsWith("spark.hadoop.")) {
-        spark.sparkContext().hadoopConfiguration().set(key.substring("spark.hadoop.".length()), value);
-      }
-    });
+    withHadoopSettings(spark.sparkContext().hadoopConfiguration(), sparkConf);
     LOG.info("session ready: master {}, warehouse {}", spark.sparkContext().master(), config.warehouse());
     return spark;
   }
 
-  /** A Hadoop configuration with the session's spark.hadoop.* settings (e.g. S3 credentials), before the session exists. */
-  private static Configuration hadoop(Map<String, String> sparkConf) {
-    Configuration hadoop = new Configuration();
+  /** {@code hadoop} with the session's spark.hadoop.* settings (e.g. S3 credentials) set in it. */
+  private static Configuration withHadoopSettings(Configuration hadoop, Map<String, String> sparkConf) {
     sparkConf.forEach((key, value) -> {
       if (key.startsWith("spark.hadoop.")) {
         hadoop.set(key.substring("spark.hadoop.".length()), value);
