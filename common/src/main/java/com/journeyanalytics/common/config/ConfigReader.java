@@ -120,6 +120,21 @@ public final class ConfigReader {
     return value;
   }
 
+  /** A HOCON size ("64 MiB", "512k"; a bare number is bytes) within [min, max]. */
+  public long bytesBetween(String key, long min, long max) {
+    require(key);
+    long value;
+    try {
+      value = config.getBytes(key);
+    } catch (ConfigException e) {
+      throw bad(key, "expected a size such as \"64 MiB\" or \"0\"");
+    }
+    if (value < min || value > max) {
+      throw bad(key, value + " bytes is outside " + min + ".." + max);
+    }
+    return value;
+  }
+
   public double doubleBetween(String key, double min, double max) {
     require(key);
     double value;

@@ -159,6 +159,11 @@ public final class TableStore {
         .load(location(table));
   }
 
+  /** The bytes of the table's data files at its current version (from Delta's checksum file when there is one). */
+  public long sizeInBytes(String table) {
+    return sizeInBytes(snapshot(table));
+  }
+
   /**
    * The bytes of the snapshot's data files: from the checksum file Delta writes beside each commit
    * when there is one, else summed over the table's files (a Spark job).

@@ -78,13 +78,16 @@ final class ChangedCustomers {
 
   /**
    * The customer_key of every subject the night may change (checkpointed), or nothing when the
-   * night has to recompute every subject. {@code identityMap} is the identity map now.
+   * night has to recompute every subject, or when the touchpoints table is too small for finding
+   * them to pay (journey.touchpoints.find-changed-customers-above). {@code identityMap} is the
+   * identity map now.
    */
   static Optional<Dataset<Row>> since(RunContext ctx, Dataset<Row> identityMap) {
     if (ctx.mode() != RunMode.NIGHTLY) {
       return Optional.empty();
     }
     try {
+      recomputeAllIfSmall(ctx.tables(), ctx.config().touchpoints().findChangedCustomersAboveBytes());
       PublishedRun last = RunHistory.publishedBefore(ctx.tables(), ctx.runDate())
           .orElseThrow(() -> new RecomputeAll("no earlier run was published"));
       // Another configuration or release may derive touchpoints differently: none of the last run's may stay.
@@ -113,6 +116,15 @@ final class ChangedCustomers {
       // E.g. a change not recorded (the change data feed turned on after it) or a version vacuumed.
       LOG.warn("touchpoints: every customer is recomputed: the night's changes could not be read ({})", e.toString());
       return Optional.empty();
+    }
+  }
+
+  /** A table too small for finding the changed customers to pay: every customer is recomputed. */
+  private static void recomputeAllIfSmall(TableStore tables, long findAboveBytes) {
+    long bytes = tables.exists(Touchpoints.SPEC.name()) ? tables.sizeInBytes(Touchpoints.SPEC.name()) : 0;
+    if (bytes <= findAboveBytes) {
+      throw new RecomputeAll("the touchpoints table holds " + (bytes >> 10) + " KiB, not more than"
+          + " journey.touchpoints.find-changed-customers-above (" + (findAboveBytes >> 10) + " KiB)");
     }
   }
 

@@ -35,9 +35,10 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Builds the unified touchpoint table from the silver tables: every activity, resolved to its
  * journey subject, staged and sequenced. A full refresh writes it whole; a nightly run recomputes
- * the customers the night changed (ChangedCustomers), or every customer when it cannot tell, and
- * merges them into the table, so an identity link that appears today re-assigns a visitor's earlier
- * touchpoints (back-stitching) the same night, while unchanged rows and files stay as they were.
+ * the customers the night changed (ChangedCustomers), or every customer when it cannot tell or the
+ * table is small (journey.touchpoints.find-changed-customers-above), and merges them into the
+ * table, so an identity link that appears today re-assigns a visitor's earlier touchpoints
+ * (back-stitching) the same night, while unchanged rows and files stay as they were.
  */
 public final class TouchpointStep implements Step {
 

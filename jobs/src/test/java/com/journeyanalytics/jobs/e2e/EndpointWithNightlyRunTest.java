@@ -1,8 +1,10 @@
 package com.journeyanalytics.jobs.e2e;
 
+import static org.apache.spark.sql.functions.col;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.journeyanalytics.common.FaultInjection;
+import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.JourneyJob;
 import com.journeyanalytics.jobs.fixtures.ChildJvm;
@@ -12,6 +14,8 @@ import com.journeyanalytics.jobs.fixtures.MiniWorld;
 import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import com.journeyanalytics.jobs.fixtures.SqlShRuns;
 import com.journeyanalytics.jobs.serving.SqlServer;
+import com.journeyanalytics.jobs.touchpoints.TouchpointStep;
+import io.delta.tables.DeltaTable;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.ServerSocket;
@@ -29,6 +33,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -117,6 +123,14 @@ class EndpointWithNightlyRunTest {
       assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'aborted' AND error LIKE 'found dead by run %'"))
           .isEqualTo(5L);
       assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs")).isEqualTo(8L);
+      // The child nights keep the default journey.touchpoints.find-changed-customers-above (64 MiB): on
+      // a touchpoints table of a few KiB each day-2 run recomputed every customer (merges without the
+      // note), where MiniWarehouse's day 2 found the 2 it changed (NightlyRunTest); every published
+      // relation is equal all the same (above).
+      Dataset<Row> history = DeltaTable.forPath(SparkTestSession.get(), new TableStore(SparkTestSession.get(),
+          warehouse.toString(), database + "_store").location("touchpoints")).history();
+      assertThat(history.where("operation = 'MERGE'").count()).isPositive();
+      assertThat(history.where(col("userMetadata").startsWith(TouchpointStep.INCREMENTAL_NOTE)).count()).isZero();
       // Every JDBC session opened the Thrift server's private in-memory metastore at once.
       assertThat(Files.readString(work.resolve("endpoint.log"))).doesNotContain("Failed initialising database");
     } finally {
