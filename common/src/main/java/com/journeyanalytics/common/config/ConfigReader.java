@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 /**
  * Typed access to one section of the configuration. Every failure names the full key, so a bad
@@ -92,58 +93,34 @@ public final class ConfigReader {
   }
 
   public int intBetween(String key, int min, int max) {
-    require(key);
-    int value;
-    try {
-      value = config.getInt(key);
-    } catch (ConfigException e) {
-      throw bad(key, "expected a whole number");
-    }
-    if (value < min || value > max) {
-      throw bad(key, value + " is outside " + min + ".." + max);
-    }
-    return value;
+    return between(key, min, max, Config::getInt, "expected a whole number");
   }
 
   /** A HOCON duration ("10 minutes", "500 ms"; a bare number is milliseconds) within [min, max]. */
   public Duration durationBetween(String key, Duration min, Duration max) {
-    require(key);
-    Duration value;
-    try {
-      value = config.getDuration(key);
-    } catch (ConfigException e) {
-      throw bad(key, "expected a duration such as \"10 minutes\" or \"30 s\"");
-    }
-    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
-      throw bad(key, value + " is outside " + min + ".." + max);
-    }
-    return value;
+    return between(key, min, max, Config::getDuration, "expected a duration such as \"10 minutes\" or \"30 s\"");
   }
 
   /** A HOCON size ("64 MiB", "512k"; a bare number is bytes) within [min, max]. */
   public long bytesBetween(String key, long min, long max) {
-    require(key);
-    long value;
-    try {
-      value = config.getBytes(key);
-    } catch (ConfigException e) {
-      throw bad(key, "expected a size such as \"64 MiB\" or \"0\"");
-    }
-    if (value < min || value > max) {
-      throw bad(key, value + " bytes is outside " + min + ".." + max);
-    }
-    return value;
+    return between(key, min, max, Config::getBytes, "expected a size such as \"64 MiB\" or \"0\"");
   }
 
   public double doubleBetween(String key, double min, double max) {
+    return between(key, min, max, Config::getDouble, "expected a number");
+  }
+
+  /** The value {@code read} gets for the key, failing with {@code expected} when it cannot, or when outside [min, max]. */
+  private <T extends Comparable<T>> T between(String key, T min, T max, BiFunction<Config, String, T> read,
+      String expected) {
     require(key);
-    double value;
+    T value;
     try {
-      value = config.getDouble(key);
+      value = read.apply(config, key);
     } catch (ConfigException e) {
-      throw bad(key, "expected a number");
+      throw bad(key, expected);
     }
-    if (value < min || value > max) {
+    if (value.compareTo(min) < 0 || value.compareTo(max) > 0) {
       throw bad(key, value + " is outside " + min + ".." + max);
     }
     return value;
