@@ -9,14 +9,16 @@ import java.util.Arrays;
 /**
  * Named points of a run where the kill tests stop it: {@code write:<table>} after a table write
  * (changed or not) inside a step, {@code publish:<n>} after the n-th view a run publishes. With
- * the system property {@code journey.fault.pause-at} listing points (comma-separated), the run prints
- * {@code fault injection: paused at <point>} on stderr at each and waits there: a line on stdin
- * resumes it, or the test sends the process a real SIGKILL at that moment. Unset (always, outside
- * those tests), nothing happens.
+ * the system property {@code fault-injection.pause-at} listing points (comma-separated), the run
+ * prints {@code fault injection: paused at <point>} on stderr at each and waits there: a line on
+ * stdin resumes it, or the test sends the process a real SIGKILL at that moment. Unset (always,
+ * outside those tests), nothing happens. The name is outside {@code journey.}: a system property
+ * there would be part of the job's configuration and of its hash (config_sha256), so runs paused
+ * at different points would count as different nights (CompletedSteps).
  */
 public final class FaultInjection {
 
-  public static final String PAUSE_AT = "journey.fault.pause-at";
+  public static final String PAUSE_AT = "fault-injection.pause-at";
 
   private static BufferedReader stdin;
 

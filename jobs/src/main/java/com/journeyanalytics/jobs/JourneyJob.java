@@ -145,7 +145,8 @@ public final class JourneyJob {
     return -1;
   }
 
-  static List<Step> steps(RunMode mode) {
+  /** The steps of a run of {@code mode}, in order. */
+  public static List<Step> steps(RunMode mode) {
     if (mode == RunMode.MAINTENANCE) {
       return List.of(new MaintenanceStep());
     }

@@ -15,7 +15,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -120,11 +122,33 @@ public final class Pipeline {
     return (System.nanoTime() - startNanos) / 1e9;
   }
 
-  /** The steps in order; a step with a failing check stops the run after it. */
+  /**
+   * The steps in order; a step with a failing check stops the run after it. A run of a night whose
+   * last run failed or was killed first takes over the steps that run completed (CompletedSteps).
+   */
   private void runSteps(RunContext ctx, List<StepResult> results, List<StepTime> times) {
+    boolean recorded = ctx.mode() != RunMode.MAINTENANCE;
+    CompletedSteps record = null;
+    List<CompletedSteps.Done> taken = List.of();
+    Map<String, Long> before = Map.of();
+    if (recorded) {
+      record = CompletedSteps.startOf(ctx, appVersion);
+      before = tableVersions(ctx);
+      taken = CompletedSteps.resumable(ctx, record, steps.stream().map(Step::name).toList(), before);
+      if (!taken.isEmpty()) {
+        record = record.withSteps(taken);
+        record.write(ctx);
+      }
+    }
+    int total = steps.size() + (recorded ? 1 : 0);
     for (int i = 0; i < steps.size(); i++) {
       Step step = steps.get(i);
-      int total = steps.size() + (ctx.mode() == RunMode.MAINTENANCE ? 0 : 1);
+      if (i < taken.size()) {
+        results.add(taken.get(i).result());
+        times.add(new StepTime(step.name(), TAKEN_OVER, 0));
+        LOG.info("step {}/{} {}: taken over", i + 1, total, step.name());
+        continue;
+      }
       LOG.info("step {}/{} {} ...", i + 1, total, step.name());
       long t0 = System.nanoTime();
       StepResult result;
@@ -145,7 +169,38 @@ public final class Pipeline {
       if (!failed.isEmpty()) {
         throw new DataQualityFailure(failed);
       }
+      if (recorded) {
+        Map<String, Long> after = tableVersions(ctx);
+        record = record.with(new CompletedSteps.Done(step.name(), CompletedSteps.masked(ctx, result), after,
+            written(result, before, after)));
+        record.write(ctx);
+        before = after;
+      }
     }
+  }
+
+  /** Status in the report of a step a run took over from the failed run before it. */
+  static final String TAKEN_OVER = "taken over";
+
+  /**
+   * The version keys of the tables a step wrote: those whose version moved, and those it wrote
+   * without a change (skipped commits), by name in either store.
+   */
+  private static Set<String> written(StepResult result, Map<String, Long> before, Map<String, Long> after) {
+    Set<String> written = new TreeSet<>();
+    after.forEach((key, version) -> {
+      if (!version.equals(before.get(key))) {
+        written.add(key);
+      }
+    });
+    for (WriteResult write : result.writes()) {
+      for (String key : after.keySet()) {
+        if (key.equals(write.table()) || key.endsWith("." + write.table())) {
+          written.add(key);
+        }
+      }
+    }
+    return written;
   }
 
   /**

@@ -48,7 +48,10 @@ public record ReportData(
       Instant finishedAt, Instant publishedAt, Map<String, Long> inputRows, Map<String, Long> quarantinedRows,
       Map<String, Long> outputRows, String appVersion) {}
 
-  /** One step of the run: its name, {@code succeeded | failed | not run}, and how long it took. */
+  /**
+   * One step of the run: its name, {@code succeeded | failed | taken over | not run} (taken over:
+   * completed by the failed run of the same night before it, see CompletedSteps), and how long it took.
+   */
   public record StepTime(String name, String status, double seconds) {}
 
   /** One data_quality row of the run. */

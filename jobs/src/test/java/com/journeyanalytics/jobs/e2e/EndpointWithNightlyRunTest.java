@@ -45,10 +45,11 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>Day 2 is run six times, each run killed with SIGKILL in the middle of a different step (after
  * a table write of ingest, touchpoints, journeys, KPIs, attribution; after the 2nd view of the
- * publish step), each started on what the one before left. After each kill before publishing, a
- * JDBC client reads every published relation, row for row, as day 1 left it. The next run
- * completes the publishing the last one was killed in, then publishes day 2 exactly as an
- * uninterrupted night does (MiniWarehouse: the same two days without a fault).
+ * publish step), each started on what the one before left: it takes over the steps the killed run
+ * completed (CompletedSteps) and runs the rest. After each kill before publishing, a JDBC client
+ * reads every published relation, row for row, as day 1 left it. The next run completes the
+ * publishing the last one was killed in, then publishes day 2 exactly as an uninterrupted night
+ * does (MiniWarehouse: the same two days without a fault).
  */
 class EndpointWithNightlyRunTest {
 
@@ -90,13 +91,18 @@ class EndpointWithNightlyRunTest {
       assertThat(day1).containsKeys("touchpoints", "kpis", "customer_journeys", "attribution", "v_kpi_monthly");
 
       // Day 2 is run six times, each run killed (SIGKILL) inside a different step; each run is the
-      // next run of the one before: it finds that run dead, marks it aborted, takes the lock over
-      // and starts the night again.
+      // next run of the one before: it finds that run dead, marks it aborted, takes the lock over,
+      // takes over the steps that run completed and runs the night from there.
       for (int i = 0; i < KILLED_IN_EACH_STEP.size(); i++) {
         String point = KILLED_IN_EACH_STEP.get(i);
-        StoppedRun run = StoppedRun.start(conf, work.resolve("killed-" + i + ".log"), MiniWorld.DAY2, point);
+        Path log = work.resolve("killed-" + i + ".log");
+        StoppedRun run = StoppedRun.start(conf, log, MiniWorld.DAY2, point);
         run.awaitPause();
         run.kill();
+        // The run killed in step i + 1 ran step i: the run before it completed steps 1 .. i - 1
+        // (none for the first two runs: the first was killed in step 1).
+        assertThat(Files.readAllLines(log).stream().filter(line -> line.endsWith(": taken over")).count())
+            .as("steps taken over by the run killed at " + point).isEqualTo(Math.max(0, i - 1));
         assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'aborted' AND error LIKE 'found dead by run %'"))
             .as("runs found dead by the run killed at " + point).isEqualTo(i);
         if (point.startsWith("publish:")) {
@@ -112,6 +118,8 @@ class EndpointWithNightlyRunTest {
       // The next run completes the publishing of the run killed in it first, marks that run's
       // predecessor aborted, then reruns day 2.
       assertThat(runNight(conf, work, "night2", MiniWorld.DAY2)).isZero();
+      // The run it completed had succeeded: night2 takes no step over, it runs the night again.
+      assertThat(Files.readString(work.resolve("night2.log"))).doesNotContain(": taken over");
       // Day 2 back-stitches v1's web_visit and form_submit to a1: 8 + 2 = 10.
       assertThat(scalar(url, "SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).isEqualTo(10L);
       assertThat(published(url, database, List.of("pipeline_runs")))
@@ -242,6 +250,8 @@ class EndpointWithNightlyRunTest {
 
   private static Process startNight(Path conf, Path log, String runDate, String... jvmFlags) throws Exception {
     List<String> command = java(jvmFlags);
+    // The tests' log settings, and the pipeline's step lines (which steps a run took over).
+    command.add(1, "-Dlog4j2.configurationFile=log4j2-test.properties,log4j2-night-steps.properties");
     // One partition for Delta's table state as well: a tiny night's Delta file listings are one task
     // each (its nightly run took 82 s instead of 103 to 105 s on 5 accounts x 2 days, local[1]).
     command.addAll(List.of(JourneyJob.class.getName(), "--conf", conf.toString(), "--run-date", runDate,
