@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -39,8 +40,8 @@ import org.slf4j.LoggerFactory;
  * <p>A run resumes after the steps of the record only when all of this holds, else it runs every
  * step: the recorded run is {@code failed} or {@code aborted} in pipeline_runs (a run that
  * succeeded, or was published by its successor, is not resumed); the night is the same (run date,
- * mode, configuration hash, job version, and every export file's path, size and modification
- * time); and every table those steps wrote is still at the version it had when the last of them
+ * mode, configuration hash, job version and build, and every export file's path, size and
+ * modification time); and every table those steps wrote is still at the version it had when the last of them
  * ended. Whatever a later, unfinished step of the failed run left in its own tables is written
  * again by that step, as in any run. Steps communicate only through tables, so a completed step's
  * tables and its results (row counts and checks, messages masked) are all the later steps and the
@@ -63,11 +64,31 @@ public record CompletedSteps(String runId, String runDate, String mode, String c
    */
   public record Done(String step, StepResult result, Map<String, Long> versions, Set<String> written) {}
 
+  /**
+   * The build of the running job (jobs/pom.xml writes its time at each build): the project version
+   * alone stays the same across rebuilds of a snapshot. Without the file (not built by Maven), one
+   * per JVM, so nothing is taken over from another process.
+   */
+  private static final String BUILD = build();
+
   /** The night a run computes; a record of the same night is the only one it may resume from. */
   static CompletedSteps startOf(RunContext ctx, String appVersion) {
     return new CompletedSteps(ctx.runId(), ctx.runDate().toString(), ctx.mode().label(), ctx.config().configSha256(),
-        appVersion, exportsFingerprint(ctx.spark().sparkContext().hadoopConfiguration(), ctx.config().exports()),
-        List.of());
+        appVersion + " built " + BUILD,
+        exportsFingerprint(ctx.spark().sparkContext().hadoopConfiguration(), ctx.config().exports()), List.of());
+  }
+
+  private static String build() {
+    try (InputStream in = CompletedSteps.class.getResourceAsStream("/journey-build.properties")) {
+      Properties properties = new Properties();
+      if (in != null) {
+        properties.load(in);
+      }
+      String build = properties.getProperty("build", "");
+      return build.isBlank() || build.startsWith("${") ? "unknown " + UUID.randomUUID() : build;
+    } catch (IOException e) {
+      return "unknown " + UUID.randomUUID();
+    }
   }
 
   /**
@@ -100,7 +121,7 @@ public record CompletedSteps(String runId, String runDate, String mode, String c
       return List.of();
     }
     if (!record.sameNightAs(night)) {
-      LOG.info("the steps run {} ({}) completed are not taken over: its configuration, job version or export files "
+      LOG.info("the steps run {} ({}) completed are not taken over: its configuration, job build or export files "
           + "differ from this run's", record.runId(), status);
       return List.of();
     }
