@@ -41,8 +41,8 @@ import org.slf4j.LoggerFactory;
  * step: the recorded run is {@code failed} or {@code aborted} in pipeline_runs (a run that
  * succeeded, or was published by its successor, is not resumed); the night is the same (run date,
  * mode, configuration hash, job version and build, and every export file's path, size and
- * modification time); and every table those steps wrote is still at the version it had when the last of them
- * ended. Whatever a later, unfinished step of the failed run left in its own tables is written
+ * modification time); and every table those steps wrote is still at the version it had when the
+ * last of them ended. Whatever a later, unfinished step of the failed run left in its own tables is written
  * again by that step, as in any run. Steps communicate only through tables, so a completed step's
  * tables and its results (row counts and checks, messages masked) are all the later steps and the
  * run's records need of it.
