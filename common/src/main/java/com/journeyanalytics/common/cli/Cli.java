@@ -76,14 +76,24 @@ public final class Cli {
 
   /** The project version, "unknown" when the build's properties file is missing. */
   public static String version() {
-    try (InputStream in = Cli.class.getResourceAsStream("/journey-version.properties")) {
+    return resourceProperty("/journey-version.properties", "version", "unknown");
+  }
+
+  /**
+   * A property of a properties file on the classpath (written by the build), {@code absent} when
+   * the file, the property or its filtering (a value still reading {@code ${...}}) is missing.
+   */
+  public static String resourceProperty(String resource, String key, String absent) {
+    try (InputStream in = Cli.class.getResourceAsStream(resource)) {
       Properties properties = new Properties();
       if (in != null) {
         properties.load(in);
       }
-      return properties.getProperty("version", "unknown");
+      String value = properties.getProperty(key, "");
+      return value.isBlank() || value.startsWith("${") ? absent : value;
     } catch (IOException e) {
-      return "unknown";
+      return absent;
     }
   }
+
 }

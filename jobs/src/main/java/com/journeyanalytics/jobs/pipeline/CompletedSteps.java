@@ -4,22 +4,19 @@ import static org.apache.spark.sql.functions.col;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.journeyanalytics.common.Hashing;
+import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.schema.PipelineTables;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -42,8 +39,8 @@ import org.slf4j.LoggerFactory;
  * succeeded, or was published by its successor, is not resumed); the night is the same (run date,
  * mode, configuration hash, job version and build, and every export file's path, size and
  * modification time); and every table those steps wrote is still at the version it had when the
- * last of them ended. Whatever a later, unfinished step of the failed run left in its own tables is written
- * again by that step, as in any run. Steps communicate only through tables, so a completed step's
+ * last of them ended. Whatever a later, unfinished step of the failed run left in its own tables
+ * is written again by that step, as in any run. Steps communicate only through tables, so a completed step's
  * tables and its results (row counts and checks, messages masked) are all the later steps and the
  * run's records need of it.
  */
@@ -69,7 +66,8 @@ public record CompletedSteps(String runId, String runDate, String mode, String c
    * alone stays the same across rebuilds of a snapshot. Without the file (not built by Maven), one
    * per JVM, so nothing is taken over from another process.
    */
-  private static final String BUILD = build();
+  private static final String BUILD =
+      Cli.resourceProperty("/journey-build.properties", "build", "unknown " + UUID.randomUUID());
 
   /** The night a run computes; a record of the same night is the only one it may resume from. */
   static CompletedSteps startOf(RunContext ctx, String appVersion) {
@@ -78,18 +76,7 @@ public record CompletedSteps(String runId, String runDate, String mode, String c
         exportsFingerprint(ctx.spark().sparkContext().hadoopConfiguration(), ctx.config().exports()), List.of());
   }
 
-  private static String build() {
-    try (InputStream in = CompletedSteps.class.getResourceAsStream("/journey-build.properties")) {
-      Properties properties = new Properties();
-      if (in != null) {
-        properties.load(in);
-      }
-      String build = properties.getProperty("build", "");
-      return build.isBlank() || build.startsWith("${") ? "unknown " + UUID.randomUUID() : build;
-    } catch (IOException e) {
-      return "unknown " + UUID.randomUUID();
-    }
-  }
+
 
   /**
    * The steps this run ({@code night}, no step done yet) may take over from the record the last run
@@ -241,14 +228,6 @@ public record CompletedSteps(String runId, String runDate, String mode, String c
       return "unlisted " + UUID.randomUUID();
     }
     lines.sort(null);
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String line : lines) {
-        sha.update((line + "\n").getBytes(StandardCharsets.UTF_8));
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+    return Hashing.sha256Hex(String.join("\n", lines));
   }
 }
