@@ -21,7 +21,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.LocatedFileStatus;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RemoteIterator;
@@ -214,10 +216,16 @@ public record CompletedSteps(String runId, String runDate, String mode, String c
     List<String> lines = new ArrayList<>();
     try {
       FileSystem fs = root.getFileSystem(hadoop);
-      RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
-      while (files.hasNext()) {
-        LocatedFileStatus file = files.next();
-        lines.add(file.getPath().toUri().getPath() + "\t" + file.getLen() + "\t" + file.getModificationTime());
+      if (fs instanceof LocalFileSystem) {
+        // listFiles copies each file's permissions, which Hadoop's local file system reads by running
+        // a shell command per file: 20 s for 1,620 files. Its plain listings need none.
+        listLocal(fs, root, lines);
+      } else {
+        // An object store lists the whole tree in a few requests.
+        RemoteIterator<LocatedFileStatus> files = fs.listFiles(root, true);
+        while (files.hasNext()) {
+          lines.add(line(files.next()));
+        }
       }
     } catch (FileNotFoundException e) {
       // No exports yet: ingest reports it; the empty listing is the night's fingerprint.
@@ -229,5 +237,19 @@ public record CompletedSteps(String runId, String runDate, String mode, String c
     }
     lines.sort(null);
     return Hashing.sha256Hex(String.join("\n", lines));
+  }
+
+  private static void listLocal(FileSystem fs, Path directory, List<String> lines) throws IOException {
+    for (FileStatus status : fs.listStatus(directory)) {
+      if (status.isDirectory()) {
+        listLocal(fs, status.getPath(), lines);
+      } else {
+        lines.add(line(status));
+      }
+    }
+  }
+
+  private static String line(FileStatus file) {
+    return file.getPath().toUri().getPath() + "\t" + file.getLen() + "\t" + file.getModificationTime();
   }
 }

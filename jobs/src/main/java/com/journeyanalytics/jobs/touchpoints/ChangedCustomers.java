@@ -48,24 +48,8 @@ final class ChangedCustomers {
 
   private static final Logger LOG = LoggerFactory.getLogger(ChangedCustomers.class);
 
-  /** A cleaned table merged into by nightly runs, and the identifier columns of its rows. */
-  private record Merged(TableSpec spec, List<String> accountIds, List<String> emails, List<String> anonymousIds) {}
-
-  private static final List<Merged> MERGED = List.of(
-      new Merged(Silver.OPPORTUNITIES, List.of("account_id"), List.of(), List.of()),
-      new Merged(Silver.INVOICES, List.of("account_id"), List.of(), List.of()),
-      new Merged(Silver.EVENTS, List.of("account_id"), List.of(), List.of()),
-      new Merged(Silver.ACCOUNT_MILESTONES, List.of("account_id"), List.of(), List.of()),
-      new Merged(Silver.TOUCHES, List.of(), List.of("email_sha256"), List.of("anonymous_id")),
-      new Merged(Silver.TICKETS, List.of("account_id"), List.of("requester_email_sha256"), List.of()),
-      new Merged(Silver.SURVEYS, List.of("account_id"), List.of("respondent_email_sha256"), List.of()));
-
   /** The accounts columns activities.sql reads (converted_at and churned_at come as milestones). */
   private static final String[] ACCOUNT_COLUMNS = {"account_id", "created_at", "trial_started_at", "plan", "segment"};
-
-  private static final String ACCOUNT = "account_id";
-  private static final String EMAIL = "email_sha256";
-  private static final String ANONYMOUS = "anonymous_id";
 
   private ChangedCustomers() {}
 
@@ -97,9 +81,8 @@ final class ChangedCustomers {
         throw new RecomputeAll(stale.get());
       }
       TableStore staging = ctx.staging();
-      Dataset<Row> mapBefore = SqlFiles.run(ctx.spark(), "touchpoints/identity_map.sql",
-          Map.of("contacts", tableBefore(staging, last, Silver.CONTACTS),
-              "touches", tableBefore(staging, last, Silver.TOUCHES)), Map.of());
+      Dataset<Row> mapBefore = TouchpointStep.identityMap(tableBefore(staging, last, Silver.CONTACTS),
+          tableBefore(staging, last, Silver.TOUCHES));
       // Checkpointed (eagerly, in the executors' memory): each keeps only its rows, not the plan that
       // made them, so the queries built on them stay small to analyse.
       Dataset<Row> identifiers = changedIdentifiers(staging, last, mapBefore, identityMap).localCheckpoint();
@@ -132,28 +115,31 @@ final class ChangedCustomers {
   private static Dataset<Row> changedIdentifiers(TableStore staging, PublishedRun last, Dataset<Row> mapBefore,
       Dataset<Row> identityMap) {
     List<Dataset<Row>> parts = new ArrayList<>();
-    for (Merged merged : MERGED) {
+    for (ActivitySources.Source merged : ActivitySources.ALL) {
+      // Every source but the accounts snapshot is merged into by nightly runs; the snapshot is compared below.
+      if (merged.spec().equals(Silver.ACCOUNTS)) {
+        continue;
+      }
       Optional<Long> before = versionRead(staging, last, merged.spec());
       if (before.isEmpty() || staging.version(merged.spec().name()) == before.get()) {
         continue;
       }
       Dataset<Row> changes = staging.changesAfter(merged.spec().name(), before.get());
-      merged.accountIds().forEach(c -> parts.add(identifiers(changes, ACCOUNT, c)));
-      merged.emails().forEach(c -> parts.add(identifiers(changes, EMAIL, c)));
-      merged.anonymousIds().forEach(c -> parts.add(identifiers(changes, ANONYMOUS, c)));
+      merged.columnsByKind().forEach((kind, columns) -> columns.forEach(c -> parts.add(identifiers(changes, kind, c))));
     }
     Dataset<Row> accountsBefore = tableBefore(staging, last, Silver.ACCOUNTS).selectExpr(ACCOUNT_COLUMNS);
     Dataset<Row> accountsNow = staging.readOrEmpty(Silver.ACCOUNTS).selectExpr(ACCOUNT_COLUMNS);
-    parts.add(identifiers(accountsBefore.except(accountsNow).union(accountsNow.except(accountsBefore)), ACCOUNT, ACCOUNT));
+    parts.add(identifiers(accountsBefore.except(accountsNow).union(accountsNow.except(accountsBefore)),
+        ActivitySources.ACCOUNT, "account_id"));
 
     // linked_accounts only counts conflicts for a check; it does not move a touchpoint.
     String[] entry = {"identifier_kind", "identifier", "account_id", "email_sha256"};
     Dataset<Row> movedEntries = mapBefore.selectExpr(entry).except(identityMap.selectExpr(entry))
         .union(identityMap.selectExpr(entry).except(mapBefore.selectExpr(entry)));
-    parts.add(movedEntries.where(col("identifier_kind").equalTo("email")).select(lit(EMAIL).as("kind"),
-        col("identifier")));
-    parts.add(movedEntries.where(col("identifier_kind").equalTo("anonymous")).select(lit(ANONYMOUS).as("kind"),
-        col("identifier")));
+    parts.add(movedEntries.where(col("identifier_kind").equalTo("email"))
+        .select(lit(ActivitySources.EMAIL).as("kind"), col("identifier")));
+    parts.add(movedEntries.where(col("identifier_kind").equalTo("anonymous"))
+        .select(lit(ActivitySources.ANONYMOUS).as("kind"), col("identifier")));
     return parts.stream().reduce(Dataset::union).orElseThrow().distinct();
   }
 

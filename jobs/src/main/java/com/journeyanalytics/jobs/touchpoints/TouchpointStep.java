@@ -10,7 +10,6 @@ import com.journeyanalytics.common.delta.TableStore.WriteResult;
 import com.journeyanalytics.common.quality.QualityCheck;
 import com.journeyanalytics.common.quality.QualityCheck.Status;
 import com.journeyanalytics.common.schema.Silver;
-import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.common.transforms.StageAssignment;
 import com.journeyanalytics.common.transforms.Timeline;
@@ -51,29 +50,15 @@ public final class TouchpointStep implements Step {
   public StepResult run(RunContext ctx) {
     SparkSession spark = ctx.spark();
     TableStore staging = ctx.staging();
-    // Ingest quarantines instants later than this, so every milestone stored is considered.
-    Timestamp latestAccepted = Timestamp.from(ctx.runDate().plusDays(1L + ctx.config().futureToleranceDays())
-        .atStartOfDay(ZoneOffset.UTC).toInstant());
     // Each cleaned table read once, then passed to every file that reads it.
-    Dataset<Row> accounts = staging.readOrEmpty(Silver.ACCOUNTS);
-    Dataset<Row> touches = staging.readOrEmpty(Silver.TOUCHES);
-    Map<String, Dataset<Row>> activityInputs = silver(staging, Silver.OPPORTUNITIES, Silver.INVOICES, Silver.TICKETS,
-        Silver.SURVEYS, Silver.EVENTS);
-    activityInputs.put(Silver.ACCOUNTS.name(), accounts);
-    activityInputs.put(Silver.TOUCHES.name(), touches);
-    activityInputs.put("account_milestone_roles",
-        PayingIntervals.milestoneRoles(staging.readOrEmpty(Silver.ACCOUNT_MILESTONES), latestAccepted));
-    Dataset<Row> activities = SqlFiles.run(spark, "touchpoints/activities.sql", activityInputs, Map.of());
-    // Small (one row per email and linked visitor) and read three times: cached once.
-    Dataset<Row> identityMap = SqlFiles.run(spark, "touchpoints/identity_map.sql",
-        Map.of("contacts", staging.readOrEmpty(Silver.CONTACTS), "touches", touches), Map.of())
+    Map<String, Dataset<Row>> sources = ActivitySources.read(staging);
+    // Small (one row per email and linked visitor) and read several times: cached once.
+    Dataset<Row> identityMap = identityMap(staging.readOrEmpty(Silver.CONTACTS), sources.get(Silver.TOUCHES.name()))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Map<String, Dataset<Row>> identityInputs = new HashMap<>(lookups(identityMap));
-      identityInputs.put("activities", activities);
-      Dataset<Row> resolved = SqlFiles.run(spark, "touchpoints/identity.sql", identityInputs, Map.of());
-      WriteResult written = write(ctx, resolved, ChangedCustomers.since(ctx, identityMap));
-      List<QualityCheck> checks = identityChecks(ctx, accounts, ctx.config().quality());
+      Optional<Dataset<Row>> changedCustomers = ChangedCustomers.since(ctx, identityMap);
+      WriteResult written = write(ctx, resolved(ctx, sources, identityMap, changedCustomers), changedCustomers);
+      List<QualityCheck> checks = identityChecks(ctx, sources.get(Silver.ACCOUNTS.name()), ctx.config().quality());
       checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
           Map.of("identity_map", identityMap), Map.of()).first().getLong(0)));
       return StepResult.of(List.of(written), checks);
@@ -82,23 +67,50 @@ public final class TouchpointStep implements Step {
     }
   }
 
+  /** identity_map.sql over the cleaned contacts and touches: one row per email and per linked visitor. */
+  static Dataset<Row> identityMap(Dataset<Row> contacts, Dataset<Row> touches) {
+    return SqlFiles.run(contacts.sparkSession(), "touchpoints/identity_map.sql",
+        Map.of("contacts", contacts, "touches", touches), Map.of());
+  }
+
   /**
-   * A full refresh rewrites the table. A nightly run recomputes the touchpoints of the customers
-   * the night changed (ChangedCustomers) and replaces only theirs; when it cannot tell which, it
-   * recomputes every customer and merges. Both merges write only the rows that changed (deletion
-   * vectors).
+   * Every activity of the cleaned {@code sources} resolved to its subject; given {@code customers},
+   * exactly those subjects' activities. These are built from the rows carrying one of the
+   * customers' identifiers only (ActivitySources: most of a night's rows are left out before any
+   * activity is built); the few such rows that resolve to another subject are dropped after.
+   */
+  static Dataset<Row> resolved(RunContext ctx, Map<String, Dataset<Row>> sources, Dataset<Row> identityMap,
+      Optional<Dataset<Row>> customers) {
+    // Ingest quarantines instants later than this, so every milestone stored is considered.
+    Timestamp latestAccepted = Timestamp.from(ctx.runDate().plusDays(1L + ctx.config().futureToleranceDays())
+        .atStartOfDay(ZoneOffset.UTC).toInstant());
+    Map<String, Dataset<Row>> activityInputs = new HashMap<>(customers
+        .map(theirs -> ActivitySources.carrying(sources, ActivitySources.identifiersOf(theirs, identityMap)))
+        .orElse(sources));
+    activityInputs.put("account_milestone_roles", PayingIntervals.milestoneRoles(
+        activityInputs.remove(Silver.ACCOUNT_MILESTONES.name()), latestAccepted));
+    Map<String, Dataset<Row>> identityInputs = new HashMap<>(lookups(identityMap));
+    identityInputs.put("activities", SqlFiles.run(ctx.spark(), "touchpoints/activities.sql", activityInputs, Map.of()));
+    Dataset<Row> resolved = SqlFiles.run(ctx.spark(), "touchpoints/identity.sql", identityInputs, Map.of());
+    return customers.map(theirs -> resolved.join(broadcast(theirs),
+        resolved.col("customer_key").equalTo(theirs.col("customer_key")), "left_semi")).orElse(resolved);
+  }
+
+  /**
+   * A full refresh rewrites the table. A nightly run that knows the customers the night changed
+   * (ChangedCustomers) replaces only theirs, {@code resolved} holding exactly their activities;
+   * when it cannot tell which, it recomputes every customer and merges. Both merges write only the
+   * rows that changed (deletion vectors).
    */
   private static WriteResult write(RunContext ctx, Dataset<Row> resolved, Optional<Dataset<Row>> changedCustomers) {
+    Dataset<Row> touchpoints = touchpoints(ctx, resolved);
     if (changedCustomers.isEmpty()) {
-      Dataset<Row> touchpoints = touchpoints(ctx, resolved);
       return ctx.mode() == RunMode.FULL_REFRESH
           ? ctx.tables().replace(Touchpoints.SPEC, touchpoints)
           : ctx.tables().sync(Touchpoints.SPEC, touchpoints);
     }
     Dataset<Row> customers = changedCustomers.get();
-    Dataset<Row> theirs = resolved.join(broadcast(customers),
-        resolved.col("customer_key").equalTo(customers.col("customer_key")), "left_semi");
-    return ctx.tables().syncWithin(Touchpoints.SPEC, touchpoints(ctx, theirs), "customer_key", customers,
+    return ctx.tables().syncWithin(Touchpoints.SPEC, touchpoints, "customer_key", customers,
         INCREMENTAL_NOTE + customers.count() + " customers");
   }
 
@@ -128,15 +140,6 @@ public final class TouchpointStep implements Step {
     return new QualityCheck("touchpoints", "identity_conflicts", conflicts > 0 ? Status.WARN : Status.PASS,
         (double) conflicts, 0.0, conflicts + " anonymous ids linked to emails of two or more accounts;"
             + " each belongs to the account of its latest such link");
-  }
-
-  /** The cleaned tables, each under its own name (silver_accounts, ...), as a SQL file's inputs. */
-  private static Map<String, Dataset<Row>> silver(TableStore staging, TableSpec... specs) {
-    Map<String, Dataset<Row>> tables = new HashMap<>();
-    for (TableSpec spec : specs) {
-      tables.put(spec.name(), staging.readOrEmpty(spec));
-    }
-    return tables;
   }
 
   /** Identity match rate per source and orphan rate per dataset, from the table just written. */

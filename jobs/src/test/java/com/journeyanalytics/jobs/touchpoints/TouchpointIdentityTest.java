@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.journeyanalytics.common.Hashing;
 import com.journeyanalytics.common.quality.QualityCheck;
+import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.jobs.fixtures.SilverFixture;
 import com.journeyanalytics.jobs.fixtures.TestRuns;
 import com.journeyanalytics.jobs.pipeline.RunContext;
@@ -14,8 +15,12 @@ import com.journeyanalytics.jobs.pipeline.StepResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -186,5 +191,38 @@ class TouchpointIdentityTest {
             row("t61", "email:" + TIE_A, "prospect", null, TIE_A),
             row("t62", "email:" + TIE_B, "prospect", null, TIE_B),
             row("t63", "email:" + TIE_B, "prospect", null, TIE_B)));
+  }
+
+  /**
+   * A nightly run recomputing some subjects (here acc-5, the prospect R and the visitor N) reads
+   * only the rows carrying one of their identifiers. Those are, as account ids, the three keys;
+   * as emails Z (acc-5's contact), Q (linked only to V, which is acc-5: rule 4) and R; as anonymous
+   * ids V (its person is Z) and N. So of the touches t10-t14 (V), t40 (R) and t41 (N), and no
+   * ticket (k1: acc-9 and W; k2: D). t10 carries V but its own email X makes it acc-2's: read,
+   * then dropped, so the subjects get exactly their touchpoints.
+   */
+  @Test
+  void recomputingSomeSubjectsReadsOnlyTheRowsCarryingTheirIdentifiersAndResolvesExactlyTheirActivities() {
+    Map<String, Dataset<Row>> sources = ActivitySources.read(ctx.staging());
+    Dataset<Row> identityMap = TouchpointStep.identityMap(ctx.staging().readOrEmpty(Silver.CONTACTS),
+        sources.get(Silver.TOUCHES.name()));
+    Dataset<Row> customers = ctx.spark().createDataFrame(
+        List.of(RowFactory.create("acc-5"), RowFactory.create("email:" + R), RowFactory.create("anon:N")),
+        new StructType().add("customer_key", DataTypes.StringType));
+
+    Dataset<Row> identifiers = ActivitySources.identifiersOf(customers, identityMap);
+    assertThatDataFrame(identifiers).containsExactlyRowsInAnyOrder(List.of("kind", "identifier"), List.of(
+        row("account_id", "acc-5"), row("account_id", "email:" + R), row("account_id", "anon:N"),
+        row("email_sha256", Z), row("email_sha256", Q), row("email_sha256", R),
+        row("anonymous_id", "V"), row("anonymous_id", "N")));
+    Map<String, Dataset<Row>> carried = ActivitySources.carrying(sources, identifiers);
+    assertThatDataFrame(carried.get(Silver.TOUCHES.name())).containsExactlyRowsInAnyOrder(List.of("touch_id"),
+        List.of(row("t10"), row("t11"), row("t12"), row("t13"), row("t14"), row("t40"), row("t41")));
+    assertThat(carried.get(Silver.TICKETS.name()).count()).isZero();
+
+    assertThatDataFrame(TouchpointStep.resolved(ctx, sources, identityMap, Optional.of(customers)))
+        .containsExactlyRowsInAnyOrder(List.of("source_record_id", "customer_key"), List.of(
+            row("t11", "acc-5"), row("t12", "acc-5"), row("t13", "acc-5"), row("t14", "acc-5"),
+            row("t40", "email:" + R), row("t41", "anon:N")));
   }
 }
