@@ -19,24 +19,23 @@ account_ids AS (
   FROM customers
 ),
 
-emails AS (
-  SELECT e.email_sha256
-  FROM email_accounts AS e
-  LEFT SEMI JOIN customers AS c ON c.customer_key = e.account_id
-  UNION
-  SELECT substr(customer_key, length('email:') + 1)
+-- A prospect's key names its email, a visitor's its anonymous id.
+prefixed_keys AS (
+  SELECT split_part(customer_key, ':', 1) AS prefix, substr(customer_key, instr(customer_key, ':') + 1) AS identifier
   FROM customers
-  WHERE startswith(customer_key, 'email:')
+  WHERE startswith(customer_key, 'email:') OR startswith(customer_key, 'anon:')
+),
+
+emails AS (
+  SELECT e.email_sha256 FROM email_accounts AS e LEFT SEMI JOIN customers AS c ON c.customer_key = e.account_id
+  UNION
+  SELECT identifier FROM prefixed_keys WHERE prefix = 'email'
 ),
 
 anonymous_ids AS (
-  SELECT p.anonymous_id
-  FROM anonymous_people AS p
-  LEFT SEMI JOIN emails AS e ON e.email_sha256 = p.email_sha256
+  SELECT p.anonymous_id FROM anonymous_people AS p LEFT SEMI JOIN emails AS e ON e.email_sha256 = p.email_sha256
   UNION
-  SELECT substr(customer_key, length('anon:') + 1)
-  FROM customers
-  WHERE startswith(customer_key, 'anon:')
+  SELECT identifier FROM prefixed_keys WHERE prefix = 'anon'
 )
 
 SELECT 'account_id' AS kind, account_id AS identifier FROM account_ids
