@@ -64,9 +64,9 @@ final class ChangedCustomers {
    * The customer_key of every subject the night may change (checkpointed), or nothing when the
    * night has to recompute every subject, or when the touchpoints table is too small for finding
    * them to pay (journey.touchpoints.find-changed-customers-above). {@code identityMap} is the
-   * identity map now.
+   * identity map now, {@code accountsNow} the cleaned accounts as the step read them.
    */
-  static Optional<Dataset<Row>> since(RunContext ctx, Dataset<Row> identityMap) {
+  static Optional<Dataset<Row>> since(RunContext ctx, Dataset<Row> identityMap, Dataset<Row> accountsNow) {
     if (ctx.mode() != RunMode.NIGHTLY) {
       return Optional.empty();
     }
@@ -85,7 +85,7 @@ final class ChangedCustomers {
           tableBefore(staging, last, Silver.TOUCHES));
       // Checkpointed (eagerly, in the executors' memory): each keeps only its rows, not the plan that
       // made them, so the queries built on them stay small to analyse.
-      Dataset<Row> identifiers = changedIdentifiers(staging, last, mapBefore, identityMap).localCheckpoint();
+      Dataset<Row> identifiers = changedIdentifiers(staging, last, mapBefore, identityMap, accountsNow).localCheckpoint();
       Dataset<Row> customers = subjects(identifiers, mapBefore).union(subjects(identifiers, identityMap))
           .distinct()
           .localCheckpoint();
@@ -113,7 +113,7 @@ final class ChangedCustomers {
 
   /** (kind, identifier): kind account_id, email_sha256 or anonymous_id; one of the night's changed identifiers. */
   private static Dataset<Row> changedIdentifiers(TableStore staging, PublishedRun last, Dataset<Row> mapBefore,
-      Dataset<Row> identityMap) {
+      Dataset<Row> identityMap, Dataset<Row> accountsNow) {
     List<Dataset<Row>> parts = new ArrayList<>();
     for (ActivitySources.Source merged : ActivitySources.ALL) {
       // Every source but the accounts snapshot is merged into by nightly runs; the snapshot is compared below.
@@ -128,8 +128,8 @@ final class ChangedCustomers {
       merged.columnsByKind().forEach((kind, columns) -> columns.forEach(c -> parts.add(identifiers(changes, kind, c))));
     }
     Dataset<Row> accountsBefore = tableBefore(staging, last, Silver.ACCOUNTS).selectExpr(ACCOUNT_COLUMNS);
-    Dataset<Row> accountsNow = staging.readOrEmpty(Silver.ACCOUNTS).selectExpr(ACCOUNT_COLUMNS);
-    parts.add(identifiers(accountsBefore.except(accountsNow).union(accountsNow.except(accountsBefore)),
+    Dataset<Row> accounts = accountsNow.selectExpr(ACCOUNT_COLUMNS);
+    parts.add(identifiers(accountsBefore.except(accounts).union(accounts.except(accountsBefore)),
         ActivitySources.ACCOUNT, "account_id"));
 
     // linked_accounts only counts conflicts for a check; it does not move a touchpoint.

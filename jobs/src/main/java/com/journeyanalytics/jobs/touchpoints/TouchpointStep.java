@@ -56,7 +56,8 @@ public final class TouchpointStep implements Step {
     Dataset<Row> identityMap = identityMap(staging.readOrEmpty(Silver.CONTACTS), sources.get(Silver.TOUCHES.name()))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
-      Optional<Dataset<Row>> changedCustomers = ChangedCustomers.since(ctx, identityMap);
+      Optional<Dataset<Row>> changedCustomers =
+          ChangedCustomers.since(ctx, identityMap, sources.get(Silver.ACCOUNTS.name()));
       WriteResult written = write(ctx, resolved(ctx, sources, identityMap, changedCustomers), changedCustomers);
       List<QualityCheck> checks = identityChecks(ctx, sources.get(Silver.ACCOUNTS.name()), ctx.config().quality());
       checks.add(identityConflicts(SqlFiles.run(spark, "touchpoints/identity_conflicts.sql",
