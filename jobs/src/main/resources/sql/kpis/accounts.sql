@@ -34,11 +34,11 @@ paid_invoices AS (
   WHERE status = 'paid' AND issued_at < :cutoff_at
 ),
 
+-- An account's first touchpoint up to the run date: its first touchpoint, when that is before the cutoff.
 account_first_touches AS (
-  SELECT customer_key AS account_id, min(occurred_at) AS first_touch_at
-  FROM IDENTIFIER(:touchpoints)
-  WHERE customer_kind = 'account' AND occurred_at < :cutoff_at
-  GROUP BY customer_key
+  SELECT customer_key AS account_id, first_touch_at
+  FROM IDENTIFIER(:subjects)
+  WHERE customer_kind = 'account' AND first_touch_at < :cutoff_at
 ),
 
 onboarding_events AS (

@@ -12,7 +12,8 @@ data_instants AS (
   UNION ALL SELECT created_at FROM IDENTIFIER(:tickets)
   UNION ALL SELECT submitted_at FROM IDENTIFIER(:surveys)
   UNION ALL SELECT occurred_at FROM IDENTIFIER(:events)
-  UNION ALL SELECT occurred_at FROM IDENTIFIER(:touchpoints)
+  -- A subject's first touch: the earliest of its touchpoints' instants, and so of all of them.
+  UNION ALL SELECT first_touch_at FROM IDENTIFIER(:subjects)
 ),
 
 first_month AS (

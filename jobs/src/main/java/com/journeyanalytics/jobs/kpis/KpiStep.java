@@ -15,6 +15,7 @@ import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.jobs.journeys.PayingIntervals;
+import com.journeyanalytics.jobs.journeys.SubjectFacts;
 import com.journeyanalytics.jobs.pipeline.Publisher;
 import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.RunHistory;
@@ -69,7 +70,11 @@ public final class KpiStep implements Step {
       .key("period_grain", "period_start", "kpi", "dimension", "dimension_value")
       .build();
 
-  /** The silver tables and touchpoints the KPIs are computed from. */
+  /**
+   * The silver tables and touchpoints the KPIs are computed from, and the journey subjects' first
+   * touches ({@code subjects}: customer_key, customer_kind, first_touch_at, one row per subject, as
+   * subject_facts holds them), so that first touches are not found again in every touchpoint.
+   */
   public record Inputs(
       Dataset<Row> accounts,
       Dataset<Row> milestones,
@@ -78,7 +83,8 @@ public final class KpiStep implements Step {
       Dataset<Row> tickets,
       Dataset<Row> surveys,
       Dataset<Row> events,
-      Dataset<Row> touchpoints) {}
+      Dataset<Row> touchpoints,
+      Dataset<Row> subjects) {}
 
   @Override
   public String name() {
@@ -96,7 +102,8 @@ public final class KpiStep implements Step {
         staging.readOrEmpty(Silver.TICKETS),
         staging.readOrEmpty(Silver.SURVEYS),
         staging.readOrEmpty(Silver.EVENTS),
-        context.tables().readOrEmpty(Touchpoints.SPEC));
+        context.tables().readOrEmpty(Touchpoints.SPEC),
+        subjects(context.staging().readOrEmpty(SubjectFacts.SPEC)));
     // Computed once: the KPIs and the new_customers reconciliation both read them.
     Dataset<Row> intervals = materialize(payingIntervals(inputs, context.runDate()));
     Dataset<Row> kpis = computeKpis(
@@ -171,7 +178,7 @@ public final class KpiStep implements Step {
     Dataset<Row> periods = materialize(sql(spark, "periods.sql", Map.of("accounts", inputs.accounts(),
         "events", inputs.events(), "invoices", inputs.invoices(), "paying_intervals", intervals,
         "surveys", inputs.surveys(), "tickets", inputs.tickets(), "touches", inputs.touches(),
-        "touchpoints", inputs.touchpoints()), params));
+        "subjects", inputs.subjects()), params));
 
     Map<String, Object> windows = new HashMap<>(params);
     windows.put("trial_window_days", settings.trialToPaidWindowDays());
@@ -184,7 +191,7 @@ public final class KpiStep implements Step {
     }
     Dataset<Row> baseRows = materialize(sql(spark, "accounts.sql", Map.of("accounts", inputs.accounts(),
             "events", inputs.events(), "invoices", inputs.invoices(), "paying_intervals", intervals, "periods", periods,
-            "touchpoints", inputs.touchpoints()), windows))
+            "subjects", inputs.subjects()), windows))
         .unionByName(materialize(sql(spark, "marketing.sql", Map.of("periods", periods, "touches", inputs.touches()),
             params)))
         .unionByName(materialize(sql(spark, "support.sql", Map.of("accounts", inputs.accounts(), "periods", periods,
@@ -196,6 +203,11 @@ public final class KpiStep implements Step {
         "journey_score_weights", journeyScoreWeights(spark, settings.journeyScoreWeights())), Map.of()));
     return KPIS.conform(sql(spark, "kpis.sql", Map.of("catalog", catalog(spark), "composite_rows", compositeRows,
         "exact_rows", exactRows), Map.of("run_id", runId)));
+  }
+
+  /** The {@link Inputs#subjects} columns of subject_facts (or of anything with them). */
+  public static Dataset<Row> subjects(Dataset<Row> subjectFacts) {
+    return subjectFacts.select("customer_key", "customer_kind", "first_touch_at");
   }
 
   /** The accounts' paying intervals up to the end of the run date. */

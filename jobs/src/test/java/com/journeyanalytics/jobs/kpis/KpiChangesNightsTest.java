@@ -12,6 +12,7 @@ import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.PublishedRelations;
 import com.journeyanalytics.jobs.fixtures.TestRuns;
+import com.journeyanalytics.jobs.journeys.SubjectFacts;
 import com.journeyanalytics.jobs.pipeline.MaintenanceStep;
 import com.journeyanalytics.jobs.pipeline.Pipeline;
 import com.journeyanalytics.jobs.pipeline.Publisher;
@@ -82,6 +83,7 @@ class KpiChangesNightsTest {
       ctx.staging().replace(spec, fixture.frame(SPARK, spec));
     }
     ctx.tables().replace(Touchpoints.SPEC, fixture.touchpoints.toDataFrame(SPARK));
+    ctx.staging().replace(SubjectFacts.SPEC, fixture.subjectFacts(SPARK));
     assertThat(new Pipeline(List.of(new KpiStep()), "test").run(ctx).succeeded()).isTrue();
     return ctx;
   }

@@ -2,12 +2,15 @@ package com.journeyanalytics.jobs.kpis;
 
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.min;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.config.KpiSettings;
 import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.jobs.fixtures.SilverFixture;
+import com.journeyanalytics.jobs.journeys.SubjectFacts;
 import com.journeyanalytics.jobs.fixtures.TouchpointFixture;
 import java.time.LocalDate;
 import java.util.HashSet;
@@ -17,6 +20,7 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructField;
 
 /**
  * Hand-made silver rows and touchpoints for the KPI tests. Instants are ISO-8601 UTC strings,
@@ -102,7 +106,22 @@ final class KpiFixture {
     return new KpiStep.Inputs(
         frame(spark, Silver.ACCOUNTS), frame(spark, Silver.ACCOUNT_MILESTONES), frame(spark, Silver.INVOICES), frame(spark, Silver.TOUCHES),
         frame(spark, Silver.TICKETS), frame(spark, Silver.SURVEYS), frame(spark, Silver.EVENTS),
-        touchpoints.toDataFrame(spark));
+        touchpoints.toDataFrame(spark), KpiStep.subjects(subjectFacts(spark)));
+  }
+
+  /**
+   * subject_facts as the journeys step leaves it in staging for the touchpoints: first_touch_at is
+   * a subject's earliest touchpoint; the columns the KPIs do not read are null.
+   */
+  Dataset<Row> subjectFacts(SparkSession spark) {
+    Dataset<Row> facts = touchpoints.toDataFrame(spark).groupBy("customer_key", "customer_kind")
+        .agg(min("occurred_at").as("first_touch_at"));
+    for (StructField field : SubjectFacts.SPEC.schema().fields()) {
+      if (!List.of(facts.columns()).contains(field.name())) {
+        facts = facts.withColumn(field.name(), lit(null).cast(field.dataType()));
+      }
+    }
+    return SubjectFacts.SPEC.conform(facts);
   }
 
   Dataset<Row> kpis(SparkSession spark, String runDate) {

@@ -1,6 +1,8 @@
 package com.journeyanalytics.jobs.kpis;
 
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
+import static com.journeyanalytics.common.testing.DataFrameAssert.row;
+import static com.journeyanalytics.jobs.kpis.KpiFixture.assertKpi;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -11,6 +13,7 @@ import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.common.schema.Touchpoints;
 import com.journeyanalytics.common.testing.SparkTestSession;
+import com.journeyanalytics.jobs.journeys.SubjectFacts;
 import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.StepResult;
@@ -34,6 +37,9 @@ class KpiStepTest {
 
   private static final SparkSession SPARK = SparkTestSession.get();
   private static final JobConfig CONFIG = JobConfig.load(null, Map.of());
+  private static final String JAN = "2026-01-01";
+  private static final String FEB = "2026-02-01";
+  private static final String MAR = "2026-03-01";
 
   @TempDir
   static Path warehouse;
@@ -75,6 +81,7 @@ class KpiStepTest {
       staging.replace(spec, fixture.frame(SPARK, spec));
     }
     tables.replace(Touchpoints.SPEC, fixture.touchpoints.toDataFrame(SPARK));
+    staging.replace(SubjectFacts.SPEC, fixture.subjectFacts(SPARK));
     firstRun = new KpiStep().run(context("run-1"));
     kpis = tables.read("kpis").cache();
     kpis.createOrReplaceTempView("kpi_step_test_kpis");
@@ -102,6 +109,23 @@ class KpiStepTest {
         .containsExactlyInAnyOrder(
             tuple("new_customers_reconcile", QualityCheck.Status.PASS, 4.0),
             tuple("tickets_reconcile", QualityCheck.Status.PASS, 3.0));
+  }
+
+  /**
+   * The step takes first touches from subject_facts: a2's is the ticket k1 it opened on Jan 5, before
+   * its trial on Jan 10 (AccountKpisTest's fixture alone).
+   */
+  @Test
+  void firstTouchesAreTheSubjectsOwn() {
+    // Jan conversions: a4 Jan 2 00:00 -> Jan 2 12:00 = 0.5 d, a2 Jan 5 10:00 -> Jan 20 00:00 = 14 d 14 h
+    // = 14.5833 d, a5 Jan 1 -> Jan 25 = 24 d: median 14.5833 (from its trial it would be 10 d). Feb: a1
+    // Jan 3 -> Feb 4 = 32 d.
+    assertKpi(kpis, "time_to_convert_median_days", "all", List.of(
+        row(JAN, "all", "14.5833", null, null), row(FEB, "all", 32, null, null), row(MAR, "all", null, null, null)));
+    // Leads in Jan: a1, a2, a3, a4, a5 (a2 converts 14.6 d after its first touch, within 90 d): 4 / 5.
+    // Feb: a6, converting after the run date: 0 / 1. The prospect email:nobody is no lead.
+    assertKpi(kpis, "lead_to_customer_rate", "all", List.of(
+        row(JAN, "all", 80, 4, 5), row(FEB, "all", 0, 0, 1), row(MAR, "all", null, 0, 0)));
   }
 
   @Test
