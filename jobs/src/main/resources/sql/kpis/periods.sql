@@ -12,7 +12,7 @@ data_instants AS (
   UNION ALL SELECT created_at FROM IDENTIFIER(:tickets)
   UNION ALL SELECT submitted_at FROM IDENTIFIER(:surveys)
   UNION ALL SELECT occurred_at FROM IDENTIFIER(:events)
-  -- A subject's first touch: the earliest of its touchpoints' instants, and so of all of them.
+  -- The touchpoints by their subjects' first touches: the earliest instant before the cutoff is the same.
   UNION ALL SELECT first_touch_at FROM IDENTIFIER(:subjects)
 ),
 

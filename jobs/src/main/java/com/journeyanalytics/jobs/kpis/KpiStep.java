@@ -205,8 +205,8 @@ public final class KpiStep implements Step {
         "exact_rows", exactRows), Map.of("run_id", runId)));
   }
 
-  /** The {@link Inputs#subjects} columns of subject_facts (or of anything with them). */
-  public static Dataset<Row> subjects(Dataset<Row> subjectFacts) {
+  /** The {@link Inputs#subjects} columns of subject_facts. */
+  static Dataset<Row> subjects(Dataset<Row> subjectFacts) {
     return subjectFacts.select("customer_key", "customer_kind", "first_touch_at");
   }
 
