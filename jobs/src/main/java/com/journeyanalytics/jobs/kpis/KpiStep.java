@@ -103,7 +103,7 @@ public final class KpiStep implements Step {
         staging.readOrEmpty(Silver.SURVEYS),
         staging.readOrEmpty(Silver.EVENTS),
         context.tables().readOrEmpty(Touchpoints.SPEC),
-        subjects(context.staging().readOrEmpty(SubjectFacts.SPEC)));
+        subjects(staging.readOrEmpty(SubjectFacts.SPEC)));
     // Computed once: the KPIs and the new_customers reconciliation both read them.
     Dataset<Row> intervals = materialize(payingIntervals(inputs, context.runDate()));
     Dataset<Row> kpis = computeKpis(

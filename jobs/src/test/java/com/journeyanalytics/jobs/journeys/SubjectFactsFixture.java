@@ -11,7 +11,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.StructField;
 
 /** Subject facts of hand-made touchpoints that name only the columns a test is about. */
-final class SubjectFactsFixture {
+public final class SubjectFactsFixture {
 
   private SubjectFactsFixture() {}
 
@@ -19,7 +19,7 @@ final class SubjectFactsFixture {
    * The facts of {@code touchpoints} (any subset of the touchpoints columns; the others null), with
    * no funnels and the given activity path settings.
    */
-  static Dataset<Row> facts(Dataset<Row> touchpoints, JourneySettings.ActivityPaths paths) {
+  public static Dataset<Row> facts(Dataset<Row> touchpoints, JourneySettings.ActivityPaths paths) {
     Dataset<Row> wide = touchpoints;
     List<String> present = Arrays.asList(touchpoints.columns());
     for (StructField field : Touchpoints.SPEC.schema().fields()) {

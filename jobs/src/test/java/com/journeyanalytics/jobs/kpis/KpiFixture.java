@@ -3,15 +3,16 @@ package com.journeyanalytics.jobs.kpis;
 import static com.journeyanalytics.common.testing.DataFrameAssert.assertThatDataFrame;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.min;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.config.KpiSettings;
+import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.schema.Silver;
 import com.journeyanalytics.common.schema.TableSpec;
 import com.journeyanalytics.jobs.fixtures.SilverFixture;
-import com.journeyanalytics.jobs.journeys.SubjectFacts;
 import com.journeyanalytics.jobs.fixtures.TouchpointFixture;
+import com.journeyanalytics.jobs.journeys.SubjectFacts;
+import com.journeyanalytics.jobs.journeys.SubjectFactsFixture;
 import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +21,6 @@ import java.util.Set;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
 
 /**
  * Hand-made silver rows and touchpoints for the KPI tests. Instants are ISO-8601 UTC strings,
@@ -28,7 +28,8 @@ import org.apache.spark.sql.types.StructField;
  */
 final class KpiFixture {
 
-  static final KpiSettings DEFAULTS = JobConfig.load(null, Map.of()).kpis();
+  private static final JobConfig CONFIG = JobConfig.load(null, Map.of());
+  static final KpiSettings DEFAULTS = CONFIG.kpis();
 
   private final SilverFixture silver = SilverFixture.silver();
   private final Set<List<String>> milestones = new HashSet<>();
@@ -109,19 +110,10 @@ final class KpiFixture {
         touchpoints.toDataFrame(spark), KpiStep.subjects(subjectFacts(spark)));
   }
 
-  /**
-   * subject_facts as the journeys step leaves it in staging for the touchpoints: first_touch_at is
-   * a subject's earliest touchpoint; the columns the KPIs do not read are null.
-   */
+  /** subject_facts as the journeys step leaves it in staging for the touchpoints (no funnels configured). */
   Dataset<Row> subjectFacts(SparkSession spark) {
-    Dataset<Row> facts = touchpoints.toDataFrame(spark).groupBy("customer_key", "customer_kind")
-        .agg(min("occurred_at").as("first_touch_at"));
-    for (StructField field : SubjectFacts.SPEC.schema().fields()) {
-      if (!List.of(facts.columns()).contains(field.name())) {
-        facts = facts.withColumn(field.name(), lit(null).cast(field.dataType()));
-      }
-    }
-    return SubjectFacts.SPEC.conform(facts);
+    return SubjectFacts.SPEC.conform(SubjectFactsFixture.facts(touchpoints.toDataFrame(spark), CONFIG.journeys().activityPaths())
+        .withColumn(TableStore.RUN_ID, lit("fixture")));
   }
 
   Dataset<Row> kpis(SparkSession spark, String runDate) {
