@@ -1,10 +1,11 @@
 package com.journeyanalytics.jobs.ingest;
 
 import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.array_compact;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.element_at;
+import static org.apache.spark.sql.functions.length;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.lower;
 import static org.apache.spark.sql.functions.map;
@@ -52,72 +53,122 @@ public final class ExportValidation {
    * masked, all by {@code masking}) and adds
    * {@code _reasons} (array, empty when the row is usable) and {@code _unknown_enum_values}.
    * Timestamps at or after {@code futureCutoff} are rejected.
+   *
+   * <p>Three selects, so that each value is trimmed and parsed once per row: a column defined by a
+   * select and used several times by the next is computed once (Spark does not collapse two selects
+   * when that would repeat a costly expression), and the reasons are concatenated arrays, which
+   * Spark compiles, where a compacted array would be evaluated row by row by the interpreter,
+   * parsing every value again.
    */
   public static Dataset<Row> withTypedColumns(Dataset<Row> raw, InputContract.Dataset contract, Instant futureCutoff,
       EmailMasking masking) {
+    List<Column> lineage = List.of(col(RawExport.RAW_RECORD), col(RawExport.SOURCE_FILE), col(RawExport.EXPORT_DATE),
+        col(RawExport.IS_MALFORMED));
+    List<Column> trimmed = new ArrayList<>(lineage);
+    List<Column> parsed = new ArrayList<>(lineage);
+    for (InputContract.Column column : contract.columns()) {
+      String name = column.name();
+      Column value = when(trim(col(name)).notEqual(""), trim(col(name)));
+      // An enum is matched without regard to case; its raw spelling is never kept.
+      trimmed.add((column.isEnum() ? lower(value) : value).as(VALUE + name));
+      parsed.add(col(VALUE + name));
+      parsed.add(parsed(column, col(VALUE + name), masking).as(PARSED + name));
+    }
+
     List<Column> out = new ArrayList<>();
     List<Column> reasons = new ArrayList<>();
     Column unknownEnums = lit(0);
     for (InputContract.Column column : contract.columns()) {
       String name = column.name();
-      Column value = when(trim(col(name)).notEqual(""), trim(col(name)));
+      Column value = col(VALUE + name);
+      Column typed = col(PARSED + name);
       if (column.required()) {
-        reasons.add(when(value.isNull(), lit("missing required value: " + name)));
+        reasons.add(reason(value.isNull(), "missing required value: " + name));
       }
       switch (column.type()) {
         case STRING -> {
+          out.add(typed.as(name));
           if (column.isEnum()) {
-            Column canonical = lit("other");
-            for (int i = column.allowed().size() - 1; i >= 0; i--) {
-              String allowed = column.allowed().get(i);
-              canonical = when(lower(value).equalTo(allowed.toLowerCase()), lit(allowed)).otherwise(canonical);
-            }
-            Column typed = when(value.isNotNull(), canonical);
-            out.add(typed.as(name));
             unknownEnums = unknownEnums.plus(when(typed.equalTo("other"), 1).otherwise(0));
-          } else {
-            // Free text (a landing page, a comment, a name) may hold an address: masked before it is stored anywhere.
-            out.add(masking.masked(value).as(name));
           }
         }
         case TIMESTAMP -> {
-          Column parsed = when(value.rlike(ISO_TIMESTAMP), value.cast(DataTypes.TimestampType));
-          reasons.add(when(value.isNotNull().and(parsed.isNull()), lit("unparseable timestamp in " + name)));
-          reasons.add(when(parsed.geq(lit(Timestamp.from(futureCutoff))),
-              lit(name + " is after the run date by more than the tolerance")));
-          out.add(parsed.as(name));
+          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable timestamp in " + name));
+          reasons.add(reason(typed.geq(lit(Timestamp.from(futureCutoff))),
+              name + " is after the run date by more than the tolerance"));
+          out.add(typed.as(name));
         }
         case DATE -> {
-          Column parsed = when(value.rlike(ISO_DATE), to_date(value));
-          reasons.add(when(value.isNotNull().and(parsed.isNull()), lit("unparseable date in " + name)));
-          out.add(parsed.as(name));
+          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable date in " + name));
+          out.add(typed.as(name));
         }
         case DECIMAL -> {
-          Column parsed = when(value.rlike(DECIMAL), value.cast(Silver.AMOUNT));
-          reasons.add(when(value.isNotNull().and(parsed.isNull()), lit("unparseable number in " + name)));
-          out.add(parsed.as(name));
+          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable number in " + name));
+          out.add(typed.as(name));
         }
         case INTEGER -> {
-          Column parsed = when(value.rlike(INTEGER), value.cast(DataTypes.IntegerType));
-          reasons.add(when(value.isNotNull().and(parsed.isNull()), lit("unparseable integer in " + name)));
-          out.add(parsed.as(name));
+          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable integer in " + name));
+          out.add(typed.as(name));
         }
         case EMAIL -> {
-          Column valid = value.rlike(EMAIL);
-          reasons.add(when(value.isNotNull().and(valid.equalTo(false)), lit("malformed email in " + name)));
-          out.add(when(valid, masking.hashed(value)).as(name + "_sha256"));
+          reasons.add(reason(value.isNotNull().and(typed.isNull()), "malformed email in " + name));
+          out.add(typed.as(name + "_sha256"));
         }
         default -> throw new IllegalStateException("unhandled type " + column.type());
       }
     }
     Column malformed = col(RawExport.IS_MALFORMED);
-    out.add(when(malformed, array(lit("malformed record")))
-        .otherwise(array_compact(array(reasons.toArray(new Column[0])))).as(REASONS));
+    out.add(when(malformed, array(lit("malformed record"))).otherwise(reasons(reasons)).as(REASONS));
     out.add(when(malformed, lit(0)).otherwise(unknownEnums).as(UNKNOWN_ENUMS));
     out.add(col(RawExport.RAW_RECORD));
     out.add(col(RawExport.SOURCE_FILE));
     out.add(col(RawExport.EXPORT_DATE));
-    return raw.select(out.toArray(new Column[0]));
+    return raw.select(trimmed.toArray(new Column[0])).select(parsed.toArray(new Column[0]))
+        .select(out.toArray(new Column[0]));
+  }
+
+  private static final String VALUE = "_value_";
+  private static final String PARSED = "_parsed_";
+
+  /** The typed value of one trimmed, non-blank {@code value} (null when absent or not parseable). */
+  private static Column parsed(InputContract.Column column, Column value, EmailMasking masking) {
+    return switch (column.type()) {
+      case STRING -> {
+        if (column.isEnum()) {
+          // value is lower-cased already.
+          Column canonical = lit("other");
+          for (int i = column.allowed().size() - 1; i >= 0; i--) {
+            String allowed = column.allowed().get(i);
+            canonical = when(value.equalTo(allowed.toLowerCase()), lit(allowed)).otherwise(canonical);
+          }
+          yield when(value.isNotNull(), canonical);
+        }
+        // Free text (a landing page, a comment, a name) may hold an address: masked before it is stored anywhere.
+        yield masking.masked(value);
+      }
+      // A trailing Z is dropped before the cast: without an offset the session's time zone (UTC,
+      // SparkSessions) applies, the same instant, while a parsed offset costs Spark two regular
+      // expressions compiled per value (DateTimeUtils.getZoneId), a tenth of a large ingest's time.
+      case TIMESTAMP -> when(value.rlike(ISO_TIMESTAMP),
+          when(value.endsWith("Z"), value.substr(lit(1), length(value).minus(1))).otherwise(value)
+              .cast(DataTypes.TimestampType));
+      case DATE -> when(value.rlike(ISO_DATE), to_date(value));
+      case DECIMAL -> when(value.rlike(DECIMAL), value.cast(Silver.AMOUNT));
+      case INTEGER -> when(value.rlike(INTEGER), value.cast(DataTypes.IntegerType));
+      case EMAIL -> when(value.rlike(EMAIL), masking.hashed(value));
+    };
+  }
+
+  private static final Column NO_REASONS = array().cast(DataTypes.createArrayType(DataTypes.StringType));
+
+  /** A one-reason array when {@code condition} holds, an empty one otherwise (also when it is null). */
+  private static Column reason(Column condition, String message) {
+    return when(condition, array(lit(message))).otherwise(NO_REASONS);
+  }
+
+  /** The reasons that hold, in order. */
+  private static Column reasons(List<Column> reasons) {
+    return reasons.isEmpty() ? NO_REASONS : concat(reasons.toArray(new Column[0]));
   }
 
   /**
@@ -130,19 +181,19 @@ public final class ExportValidation {
     List<Column> extra = new ArrayList<>();
     Dataset<Row> out = typed;
     switch (dataset) {
-      case "touches" -> extra.add(when(col("email_sha256").isNull().and(col("anonymous_id").isNull()),
-          lit("neither email nor anonymous_id")));
-      case "tickets" -> extra.add(when(col("account_id").isNull().and(col("requester_email_sha256").isNull()),
-          lit("neither account_id nor requester_email")));
+      case "touches" -> extra.add(reason(col("email_sha256").isNull().and(col("anonymous_id").isNull()),
+          "neither email nor anonymous_id"));
+      case "tickets" -> extra.add(reason(col("account_id").isNull().and(col("requester_email_sha256").isNull()),
+          "neither account_id nor requester_email"));
       case "surveys" -> {
-        extra.add(when(col("account_id").isNull().and(col("respondent_email_sha256").isNull()),
-            lit("neither account_id nor respondent_email")));
+        extra.add(reason(col("account_id").isNull().and(col("respondent_email_sha256").isNull()),
+            "neither account_id nor respondent_email"));
         Column score = col("score");
         Column type = col("survey_type");
-        extra.add(when(type.equalTo("nps").and(score.lt(0).or(score.gt(10))), lit("score out of range for nps (0-10)")));
-        extra.add(when(type.equalTo("csat").and(score.lt(1).or(score.gt(5))), lit("score out of range for csat (1-5)")));
-        extra.add(when(type.equalTo("ces").and(score.lt(1).or(score.gt(7))), lit("score out of range for ces (1-7)")));
-        extra.add(when(type.equalTo("other"), lit("unknown survey_type")));
+        extra.add(reason(type.equalTo("nps").and(score.lt(0).or(score.gt(10))), "score out of range for nps (0-10)"));
+        extra.add(reason(type.equalTo("csat").and(score.lt(1).or(score.gt(5))), "score out of range for csat (1-5)"));
+        extra.add(reason(type.equalTo("ces").and(score.lt(1).or(score.gt(7))), "score out of range for ces (1-7)"));
+        extra.add(reason(type.equalTo("other"), "unknown survey_type"));
       }
       case "invoices", "opportunities" -> out = withReportingMoney(out, "amount", "amount_reporting", rates, reportingCurrency, extra);
       case "campaigns" -> out = withReportingMoney(out, "spend", "spend_reporting", rates, reportingCurrency, extra);
@@ -151,9 +202,8 @@ public final class ExportValidation {
     if (extra.isEmpty()) {
       return out;
     }
-    List<Column> all = new ArrayList<>(extra);
-    return out.withColumn(REASONS, org.apache.spark.sql.functions.concat(col(REASONS),
-        array_compact(array(all.toArray(new Column[0])))));
+    extra.add(0, col(REASONS));
+    return out.withColumn(REASONS, concat(extra.toArray(new Column[0])));
   }
 
   private static Dataset<Row> withReportingMoney(Dataset<Row> df, String amount, String converted,
@@ -165,7 +215,7 @@ public final class ExportValidation {
     });
     Column currency = coalesce(upper(col("currency")), lit(reportingCurrency));
     Column rate = element_at(map(entries.toArray(new Column[0])), currency);
-    reasons.add(when(col(amount).isNotNull().and(rate.isNull()), lit("no fx rate for the currency of " + amount)));
+    reasons.add(reason(col(amount).isNotNull().and(rate.isNull()), "no fx rate for the currency of " + amount));
     return df
         .withColumn("currency", when(col(amount).isNotNull(), currency).otherwise(upper(col("currency"))))
         .withColumn(converted, col(amount).multiply(rate).cast(Silver.MONEY));

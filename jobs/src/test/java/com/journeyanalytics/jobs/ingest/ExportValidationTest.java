@@ -64,6 +64,26 @@ class ExportValidationTest {
   }
 
   @Test
+  void everyIsoSpellingOfAnInstantIsReadAndEveryReasonOfARowIsListedInColumnOrder() {
+    Dataset<Row> out = validated(rawInvoices(
+        // Z without seconds, with microseconds, after a date alone (midnight).
+        new String[] {"i1", "a1", "10", "USD", "paid", "2026-11-20T09:14Z", "2026-11-20T09:14:03.123456Z", "", "", "2026-11-20Z"},
+        // +hhmm and +hh: 09:14:03 at UTC+1 is 08:14:03 UTC; 23:00 at UTC-02 is 01:00 UTC the next day.
+        new String[] {"i2", "a1", "10", "USD", "paid", "2026-11-20T09:14:03+0100", "2026-11-20T23:00:00-02", "", "", "2026-11-20T10:00:00Z"},
+        // A blank required account, a decimal comma, a lower-case z and a date past the tolerance: four reasons.
+        new String[] {"i3", " ", "1,5", "USD", "paid", "2026-11-20T09:14:03z", "", "", "", "2026-11-22T00:00:00Z"}));
+
+    assertThatDataFrame(out).containsExactlyRowsInAnyOrder(
+        List.of("invoice_id", "issued_at", "paid_at", "updated_at", ExportValidation.REASONS),
+        List.of(
+            row("i1", "2026-11-20T09:14:00Z", "2026-11-20T09:14:03.123456Z", "2026-11-20T00:00:00Z", List.of()),
+            row("i2", "2026-11-20T08:14:03Z", "2026-11-21T01:00:00Z", "2026-11-20T10:00:00Z", List.of()),
+            row("i3", null, null, "2026-11-22T00:00:00Z", List.of("missing required value: account_id",
+                "unparseable number in amount", "unparseable timestamp in issued_at",
+                "updated_at is after the run date by more than the tolerance"))));
+  }
+
+  @Test
   void amountsAreConvertedToTheReportingCurrencyAndUnknownCurrenciesAreRejected() {
     Dataset<Row> out = validated(rawInvoices(
         new String[] {"i1", "a1", "-25.50", "EUR", "refunded", "2026-11-20T09:00:00Z", "", "2026-11-01", "2026-11-30", "2026-11-20T10:00:00Z"},
