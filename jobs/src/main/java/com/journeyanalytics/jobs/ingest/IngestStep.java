@@ -245,8 +245,11 @@ public final class IngestStep implements Step {
       }
 
       List<WriteResult> writes = new ArrayList<>();
+      // Found before taking a turn (a scan of every row read, in parallel with the other datasets'); the
+      // turn then only compares and writes these few rows.
+      Dataset<Row> rejected = quarantineRows(typed, ctx, dataset).localCheckpoint();
       synchronized (quarantineWrites) {
-        writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, quarantineRows(typed, ctx, dataset),
+        writes.add(ctx.tables().replaceSlice(PipelineTables.QUARANTINE, rejected,
             Map.of("run_date", Date.valueOf(ctx.runDate()), "dataset", dataset.name())));
       }
 
