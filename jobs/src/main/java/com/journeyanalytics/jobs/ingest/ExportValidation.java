@@ -85,37 +85,25 @@ public final class ExportValidation {
       if (column.required()) {
         reasons.add(reason(value.isNull(), "missing required value: " + name));
       }
-      switch (column.type()) {
-        case STRING -> {
-          out.add(typed.as(name));
-          if (column.isEnum()) {
-            unknownEnums = unknownEnums.plus(when(typed.equalTo("other"), 1).otherwise(0));
-          }
-        }
-        case TIMESTAMP -> {
-          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable timestamp in " + name));
-          reasons.add(reason(typed.geq(lit(Timestamp.from(futureCutoff))),
-              name + " is after the run date by more than the tolerance"));
-          out.add(typed.as(name));
-        }
-        case DATE -> {
-          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable date in " + name));
-          out.add(typed.as(name));
-        }
-        case DECIMAL -> {
-          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable number in " + name));
-          out.add(typed.as(name));
-        }
-        case INTEGER -> {
-          reasons.add(reason(value.isNotNull().and(typed.isNull()), "unparseable integer in " + name));
-          out.add(typed.as(name));
-        }
-        case EMAIL -> {
-          reasons.add(reason(value.isNotNull().and(typed.isNull()), "malformed email in " + name));
-          out.add(typed.as(name + "_sha256"));
-        }
-        default -> throw new IllegalStateException("unhandled type " + column.type());
+      String unparseable = switch (column.type()) {
+        case STRING -> null;
+        case TIMESTAMP -> "unparseable timestamp in ";
+        case DATE -> "unparseable date in ";
+        case DECIMAL -> "unparseable number in ";
+        case INTEGER -> "unparseable integer in ";
+        case EMAIL -> "malformed email in ";
+      };
+      if (unparseable != null) {
+        reasons.add(reason(value.isNotNull().and(typed.isNull()), unparseable + name));
       }
+      if (column.type() == Type.TIMESTAMP) {
+        reasons.add(reason(typed.geq(lit(Timestamp.from(futureCutoff))),
+            name + " is after the run date by more than the tolerance"));
+      }
+      if (column.isEnum()) {
+        unknownEnums = unknownEnums.plus(when(typed.equalTo("other"), 1).otherwise(0));
+      }
+      out.add(typed.as(column.type() == Type.EMAIL ? name + "_sha256" : name));
     }
     Column malformed = col(RawExport.IS_MALFORMED);
     out.add(when(malformed, array(lit("malformed record"))).otherwise(reasons(reasons)).as(REASONS));
