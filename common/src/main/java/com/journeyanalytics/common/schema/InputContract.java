@@ -24,6 +24,11 @@ public final class InputContract {
     public boolean isEnum() {
       return !allowed.isEmpty();
     }
+
+    /** The column's name in the cleaned table: an email is kept only as its hash, {@code <name>_sha256}. */
+    public String cleanedName() {
+      return type == Type.EMAIL ? name + "_sha256" : name;
+    }
   }
 
   public record Dataset(

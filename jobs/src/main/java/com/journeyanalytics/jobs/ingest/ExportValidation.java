@@ -103,7 +103,7 @@ public final class ExportValidation {
       if (column.isEnum()) {
         unknownEnums = unknownEnums.plus(when(typed.equalTo("other"), 1).otherwise(0));
       }
-      out.add(typed.as(column.type() == Type.EMAIL ? name + "_sha256" : name));
+      out.add(typed.as(column.cleanedName()));
     }
     Column malformed = col(RawExport.IS_MALFORMED);
     out.add(when(malformed, array(lit("malformed record"))).otherwise(reasons(reasons)).as(REASONS));

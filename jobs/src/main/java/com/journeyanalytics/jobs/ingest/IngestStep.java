@@ -390,7 +390,7 @@ public final class IngestStep implements Step {
     List<String> columns = new ArrayList<>();
     for (InputContract.Column column : dataset.contract().columns()) {
       if (column.required()) {
-        columns.add(column.type() == InputContract.Type.EMAIL ? column.name() + "_sha256" : column.name());
+        columns.add(column.cleanedName());
       }
     }
     return columns;
