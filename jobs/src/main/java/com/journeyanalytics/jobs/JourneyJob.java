@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs;
 import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.MovedWarehouse;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.privacy.EmailMasking;
 import com.journeyanalytics.common.spark.SparkSessions;
@@ -87,7 +88,14 @@ public final class JourneyJob {
     String firstRunId = newRunId(options.runDates().get(0));
     try (RunLock lock = RunLock.acquire(spark.sparkContext().hadoopConfiguration(), tables.warehouse(), firstRunId,
         config.operations().lockHeartbeatInterval(), config.operations().lockStaleAfter())) {
-      // Before anything else: a run killed inside its publish step is published, other dead runs aborted.
+      // Before anything else: the metastore names this warehouse's folders (it may have been copied or moved),
+      // then a run killed inside its publish step is published, other dead runs aborted.
+      try {
+        MovedWarehouse.adopt(spark, config);
+      } catch (MovedWarehouse.ForeignEntriesException e) {
+        err.println("journey: " + e.getMessage());
+        return 2;
+      }
       RunHistory.completeInterruptedPublish(tables, config);
       RunHistory.markDeadRunsAborted(tables, firstRunId);
       List<LocalDate> runDates;

@@ -7,6 +7,7 @@ import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.cli.WarehouseOptions;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.MovedWarehouse;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.spark.SparkSessions;
 import com.journeyanalytics.jobs.serving.EndpointAnnouncement;
@@ -174,6 +175,12 @@ public final class SqlQuery {
       PrintStream err) {
     SparkSession spark = SparkSessions.forReading("journey-sql", config, sparkConf);
     try {
+      try {
+        // A copied or moved warehouse: its views would read the old folder's tables.
+        MovedWarehouse.adopt(spark, config);
+      } catch (MovedWarehouse.ForeignEntriesException e) {
+        err.println("sql.sh: warning: " + e.getMessage());
+      }
       if (spark.catalog().databaseExists(config.database())) {
         spark.catalog().setCurrentDatabase(config.database());
       }

@@ -16,7 +16,9 @@ import com.journeyanalytics.common.schema.TableSpec;
 import io.delta.tables.DeltaTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +34,11 @@ import org.apache.spark.sql.DataFrameWriter;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.TableIdentifier;
+import org.apache.spark.sql.catalyst.analysis.NoSuchDatabaseException;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.catalog.CatalogTable;
+import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
 import org.apache.spark.sql.delta.DeltaLog;
 import org.apache.spark.sql.delta.Snapshot;
 import org.apache.spark.sql.delta.actions.Action;
@@ -44,6 +51,7 @@ import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.storage.StorageLevel;
+import scala.Option;
 import scala.collection.JavaConverters;
 
 /**
@@ -672,6 +680,73 @@ public final class TableStore {
     if (!spark.catalog().tableExists(database, table)) {
       spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING DELTA LOCATION '"
           + escape(location(table)) + "'");
+    }
+  }
+
+  /** A table of this store whose metastore entry names another folder than the store's. */
+  public record Misregistered(String table, String registered, String location) {}
+
+  /**
+   * The tables of this store (those with files in its folder) whose metastore entry names another
+   * folder. A warehouse copied or moved together with its metastore (the embedded one lives inside
+   * it) keeps the old absolute locations: queries by name would read the old folder's tables, or
+   * fail where it is gone. (The database's own entry keeps the old folder too: the Hive 2.3 client
+   * Spark ships cannot change a database's location, and no table of the job lives there by default.)
+   */
+  public List<Misregistered> misregistered() {
+    List<Misregistered> found = new ArrayList<>();
+    var catalog = spark.sessionState().catalog();
+    if (!catalog.databaseExists(database)) {
+      return found;
+    }
+    List<CatalogTable> entries;
+    try {
+      // Two metastore calls for the whole database: this runs before every night and every local query.
+      entries = JavaConverters.seqAsJavaList(catalog.getTablesByName(catalog.listTables(database, "*", false)));
+    } catch (NoSuchDatabaseException e) {
+      throw new IllegalStateException("cannot read the metastore entries of " + database, e);
+    }
+    for (CatalogTable entry : entries) {
+      Option<URI> uri = entry.storage().locationUri();
+      if (entry.tableType() == CatalogTableType.VIEW() || uri.isEmpty()) {
+        continue;
+      }
+      String table = entry.identifier().table();
+      String registered = qualify(spark, uri.get().toString()).replaceAll("/+$", "");
+      if (!registered.equals(location(table)) && exists(table)) {
+        found.add(new Misregistered(database + "." + table, registered, location(table)));
+      }
+    }
+    found.sort(Comparator.comparing(Misregistered::table));
+    return found;
+  }
+
+  /**
+   * Registers each table of {@link #misregistered} at this store's folder: its entry is dropped
+   * and created again (the table is external: dropping the entry deletes no file, and Delta's
+   * {@code SET LOCATION} would compare schemas with a folder that may be gone). Its comment and
+   * properties are in the Delta log, so nothing else changes.
+   */
+  public void reRegister(List<Misregistered> tables) {
+    for (Misregistered entry : tables) {
+      String table = entry.table().substring(database.length() + 1);
+      TableIdentifier id = new TableIdentifier(table, Option.apply(database));
+      CatalogTableType type = metadata(id).tableType();
+      if (type != CatalogTableType.EXTERNAL()) {
+        throw new IllegalStateException(entry.table() + " is registered as a " + type.name()
+            + " table, not an external one: dropping its entry could delete " + entry.registered());
+      }
+      spark.sessionState().catalog().dropTable(id, false, false);
+      registered.remove(table);
+      ensureRegistered(table);
+    }
+  }
+
+  private CatalogTable metadata(TableIdentifier id) {
+    try {
+      return spark.sessionState().catalog().getTableMetadata(id);
+    } catch (NoSuchDatabaseException | NoSuchTableException e) {
+      throw new IllegalStateException("cannot read the metastore entry of " + id, e);
     }
   }
 

@@ -3,6 +3,7 @@ package com.journeyanalytics.jobs.serving;
 import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.MovedWarehouse;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.spark.DerbyServer;
 import com.journeyanalytics.common.spark.SparkSessions;
@@ -306,6 +307,12 @@ public final class SqlServer implements AutoCloseable {
       if (!spark.catalog().databaseExists(config.database())) {
         LOG.warn("database {} does not exist in warehouse {} yet: run the job first (clients naming it cannot connect)",
             config.database(), config.warehouse());
+      }
+      try {
+        // A copied or moved warehouse: its views would read the old folder's tables.
+        MovedWarehouse.adopt(spark, config);
+      } catch (MovedWarehouse.ForeignEntriesException e) {
+        LOG.warn("{}", e.getMessage());
       }
     } catch (RuntimeException e) {
       // Typically a run that opened the embedded metastore itself and still holds it.

@@ -76,7 +76,7 @@ class EndpointWithNightlyRunTest {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    Process endpoint = startEndpoint(conf, work, port);
+    Process endpoint = startEndpoint(conf, work, "endpoint.log", port);
     try {
       String url = "jdbc:hive2://127.0.0.1:" + port + "/" + database;
       // MiniWorld day 1: a1 has 8 touchpoints (account_created .. nps_response, see NightlyRunTest).
@@ -144,6 +144,32 @@ class EndpointWithNightlyRunTest {
     } finally {
       endpoint.destroy();
       endpoint.waitFor(60, TimeUnit.SECONDS);
+    }
+
+    // The warehouse moved to another folder (a restore, a new disk), its metastore inside it: the
+    // endpoint registers its tables where they are now before serving, and the next night publishes.
+    Path moved = work.resolve("moved");
+    Files.move(warehouse, moved);
+    Files.createDirectory(warehouse); // empty, for JUnit to delete: the tables' old folders stay gone
+    Path movedConf = work.resolve("moved.conf");
+    Files.writeString(movedConf, Files.readString(conf).replace("\"" + warehouse + "\"", "\"" + moved + "\""));
+    Process movedEndpoint = startEndpoint(movedConf, work, "moved-endpoint.log", port);
+    try {
+      String url = "jdbc:hive2://127.0.0.1:" + port + "/" + database;
+      assertThat(scalar(url, "SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).isEqualTo(10L);
+      assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs")).isEqualTo(8L);
+
+      assertThat(runNight(movedConf, work, "moved-night", MiniWorld.DAY2)).isZero();
+
+      // The 3 published runs above and the moved warehouse's rerun of day 2.
+      assertThat(scalar(url, "SELECT count(*) FROM pipeline_runs WHERE status = 'succeeded' AND published_at IS NOT NULL"))
+          .isEqualTo(4L);
+      assertThat(scalar(url, "SELECT count(*) FROM touchpoints WHERE customer_key = 'a1'")).isEqualTo(10L);
+      assertThat(Files.readString(work.resolve("moved-endpoint.log")))
+          .contains("the warehouse was copied or moved: its metastore registers 30 table(s)");
+    } finally {
+      movedEndpoint.destroy();
+      movedEndpoint.waitFor(60, TimeUnit.SECONDS);
     }
   }
 
@@ -261,10 +287,10 @@ class EndpointWithNightlyRunTest {
     return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
   }
 
-  private static Process startEndpoint(Path conf, Path work, int port) throws Exception {
+  private static Process startEndpoint(Path conf, Path work, String logName, int port) throws Exception {
     List<String> command = java();
     command.addAll(List.of(SqlServer.class.getName(), "--conf", conf.toString(), "--port", String.valueOf(port)));
-    Process endpoint = new ProcessBuilder(command).redirectError(work.resolve("endpoint.log").toFile()).start();
+    Process endpoint = new ProcessBuilder(command).redirectError(work.resolve(logName).toFile()).start();
     BufferedReader out = new BufferedReader(new InputStreamReader(endpoint.getInputStream(), StandardCharsets.UTF_8));
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
     String line;
@@ -274,6 +300,6 @@ class EndpointWithNightlyRunTest {
       }
     }
     endpoint.destroyForcibly();
-    throw new AssertionError("the endpoint did not print ready: " + Files.readString(work.resolve("endpoint.log")));
+    throw new AssertionError("the endpoint did not print ready: " + Files.readString(work.resolve(logName)));
   }
 }
