@@ -175,12 +175,8 @@ public final class SqlQuery {
       PrintStream err) {
     SparkSession spark = SparkSessions.forReading("journey-sql", config, sparkConf);
     try {
-      try {
-        // A copied or moved warehouse: its views would read the old folder's tables.
-        MovedWarehouse.adopt(spark, config);
-      } catch (MovedWarehouse.ForeignEntriesException e) {
-        err.println("sql.sh: warning: " + e.getMessage());
-      }
+      // A copied or moved warehouse: its views would read the old folder's tables.
+      MovedWarehouse.adoptForReading(spark, config);
       if (spark.catalog().databaseExists(config.database())) {
         spark.catalog().setCurrentDatabase(config.database());
       }

@@ -35,7 +35,7 @@ public final class MovedWarehouse {
    * Points the metastore entries of the store and staging databases' tables that name other
    * folders at the warehouse's folders when the metastore is the warehouse's own; returns what was
    * registered again. Run by the job before anything else, and by the readers that open the
-   * metastore themselves (sql.sh --local, the SQL endpoint) before their first query.
+   * metastore themselves ({@link #adoptForReading}) before their first query.
    *
    * @throws ForeignEntriesException when the metastore is shared and names other folders
    */
@@ -65,6 +65,19 @@ public final class MovedWarehouse {
       store.reRegister(store.misregistered());
     }
     return found;
+  }
+
+  /**
+   * {@link #adopt} for a command that only reads (sql.sh --local, the SQL endpoint, report.sh):
+   * where the metastore is not the warehouse's own it warns, and the reader goes on with what the
+   * metastore names.
+   */
+  public static void adoptForReading(SparkSession spark, JobConfig config) {
+    try {
+      adopt(spark, config);
+    } catch (ForeignEntriesException e) {
+      LOG.warn("{}", e.getMessage());
+    }
   }
 
   /**

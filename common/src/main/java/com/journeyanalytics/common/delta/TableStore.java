@@ -731,7 +731,7 @@ public final class TableStore {
     for (Misregistered entry : tables) {
       String table = entry.table().substring(database.length() + 1);
       TableIdentifier id = new TableIdentifier(table, Option.apply(database));
-      CatalogTableType type = metadata(id).tableType();
+      CatalogTableType type = catalogEntry(spark, id).tableType();
       if (type != CatalogTableType.EXTERNAL()) {
         throw new IllegalStateException(entry.table() + " is registered as a " + type.name()
             + " table, not an external one: dropping its entry could delete " + entry.registered());
@@ -742,7 +742,8 @@ public final class TableStore {
     }
   }
 
-  private CatalogTable metadata(TableIdentifier id) {
+  /** The metastore entry of a table or view that exists. */
+  public static CatalogTable catalogEntry(SparkSession spark, TableIdentifier id) {
     try {
       return spark.sessionState().catalog().getTableMetadata(id);
     } catch (NoSuchDatabaseException | NoSuchTableException e) {

@@ -14,8 +14,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.TableIdentifier;
-import org.apache.spark.sql.catalyst.analysis.NoSuchDatabaseException;
-import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.catalog.CatalogTable;
 import org.apache.spark.sql.catalyst.catalog.CatalogTableType;
 import org.apache.spark.sql.types.StructField;
@@ -103,7 +101,7 @@ public final class Publisher {
     }
     var catalog = spark.sessionState().catalog();
     for (TableIdentifier id : scala.collection.JavaConverters.seqAsJavaList(catalog.listTables(database, "*", false))) {
-      CatalogTable table = metadata(spark, id);
+      CatalogTable table = TableStore.catalogEntry(spark, id);
       Option<String> version = table.properties().get(VERSION_PROPERTY);
       if (table.tableType() == CatalogTableType.VIEW() && version.isDefined()) {
         Option<String> runId = table.properties().get(RUN_PROPERTY);
@@ -156,7 +154,7 @@ public final class Publisher {
     TableIdentifier id = new TableIdentifier(table, Option.apply(database));
     var catalog = spark.sessionState().catalog();
     if (catalog.tableExists(id)) {
-      CatalogTableType type = metadata(spark, id).tableType();
+      CatalogTableType type = TableStore.catalogEntry(spark, id).tableType();
       if (type == CatalogTableType.EXTERNAL()) {
         LOG.warn("{}.{} is a table registered by an earlier version of the job; replacing it by a view over {}.{} "
             + "(its files stay where they are)", database, table, store.database(), table);
@@ -184,14 +182,6 @@ public final class Publisher {
     spark.sql("CREATE OR REPLACE VIEW " + quote(database) + "." + quote(table) + " (" + String.join(", ", columns)
         + ") COMMENT " + BiViews.literal(comment) + properties + " AS SELECT " + String.join(", ", names) + " FROM "
         + quote(store.database()) + "." + quote(table) + version.map(v -> " VERSION AS OF " + v).orElse(""));
-  }
-
-  private static CatalogTable metadata(SparkSession spark, TableIdentifier id) {
-    try {
-      return spark.sessionState().catalog().getTableMetadata(id);
-    } catch (NoSuchDatabaseException | NoSuchTableException e) {
-      throw new IllegalStateException("cannot read the metastore entry of " + id, e);
-    }
   }
 
   private static String quote(String identifier) {

@@ -4,6 +4,7 @@ import com.journeyanalytics.common.cli.Cli;
 import com.journeyanalytics.common.cli.WarehouseOptions;
 import com.journeyanalytics.common.config.InvalidConfigException;
 import com.journeyanalytics.common.config.JobConfig;
+import com.journeyanalytics.common.delta.MovedWarehouse;
 import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.spark.SparkSessions;
 import java.io.IOException;
@@ -71,6 +72,8 @@ public final class ReportCommand implements Callable<Integer> {
       return 2;
     }
     SparkSession spark = SparkSessions.forReading("journey-report", config, sparkConf);
+    // A copied or moved warehouse: the views a failed run's report reads would name the old folder.
+    MovedWarehouse.adoptForReading(spark, config);
     TableStore tables = new TableStore(spark, config.warehouse(), config.storeDatabase());
     Optional<String> runId = RunReport.findRun(tables, Optional.ofNullable(runDate));
     if (runId.isEmpty()) {

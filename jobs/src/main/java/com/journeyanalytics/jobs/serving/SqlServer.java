@@ -308,12 +308,8 @@ public final class SqlServer implements AutoCloseable {
         LOG.warn("database {} does not exist in warehouse {} yet: run the job first (clients naming it cannot connect)",
             config.database(), config.warehouse());
       }
-      try {
-        // A copied or moved warehouse: its views would read the old folder's tables.
-        MovedWarehouse.adopt(spark, config);
-      } catch (MovedWarehouse.ForeignEntriesException e) {
-        LOG.warn("{}", e.getMessage());
-      }
+      // A copied or moved warehouse: its views would read the old folder's tables.
+      MovedWarehouse.adoptForReading(spark, config);
     } catch (RuntimeException e) {
       // Typically a run that opened the embedded metastore itself and still holds it.
       LOG.error("the SQL endpoint did not start: the metastore cannot be opened (is a run in progress?)", e);

@@ -6,6 +6,7 @@ import com.journeyanalytics.common.delta.TableStore;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import com.journeyanalytics.jobs.fixtures.ExportFixture;
 import com.journeyanalytics.jobs.fixtures.MiniWorld;
+import com.journeyanalytics.jobs.fixtures.SqlShRuns;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -22,9 +23,9 @@ import scala.Option;
 /**
  * A warehouse restored to another folder, moved or copied, runs its next night there: the metastore
  * entries are pointed at the folder the run was given, so its night publishes and readers of its
- * views read its own tables. (The shared test session's metastore stands for the warehouse's own
- * embedded one: the configuration names no other; EndpointWithNightlyRunTest moves a warehouse with
- * its real embedded metastore.)
+ * views read its own tables, through sql.sh --local too. (The shared test session's metastore stands
+ * for the warehouse's own embedded one: the configuration names no other; EndpointWithNightlyRunTest
+ * moves a warehouse with its real embedded metastore.)
  */
 class MovedWarehouseTest {
 
@@ -67,14 +68,22 @@ class MovedWarehouseTest {
     assertThat(originalStore.tableNames()).isEqualTo(copyStore.tableNames());
     assertThat(originalStore.read("touchpoints").where("source = 'marketing'").count()).isEqualTo(3L);
 
-    // The copy moved on (its old folder gone): its rerun of day 2 publishes, and the views read the new folder.
+    // The copy moved on (its old folder gone): sql.sh --local answers from the new folder before any
+    // night there, the rerun of day 2 publishes, and the views read the new folder.
     Path moved = root.resolve("moved");
     Files.move(copy, moved);
+    TableStore movedStore = new TableStore(spark, moved.toString(), database + "_store");
+    SqlShRuns.Result query = SqlShRuns.run("--local", "--warehouse", moved.toString(), "--conf", conf.toString(),
+        "SELECT count(*) AS runs FROM pipeline_runs");
+    spark.catalog().setCurrentDatabase("default"); // sql.sh made the journey database current in the shared session
+
+    assertThat(query.status()).as(query.err()).isZero();
+    assertThat(query.out()).isEqualTo("runs\n2\n");
+    assertThat(registeredLocation(database + "_store", "touchpoints")).isEqualTo(movedStore.location("touchpoints"));
+
     JobRuns.Result rerun = run(exportsDir, moved, conf, MiniWorld.DAY2);
 
     assertThat(rerun.status()).as(rerun.err()).isZero();
-    TableStore movedStore = new TableStore(spark, moved.toString(), database + "_store");
-    assertThat(registeredLocation(database + "_store", "touchpoints")).isEqualTo(movedStore.location("touchpoints"));
     assertThat(strings("SELECT concat(run_date, ' ', status) FROM " + database + ".pipeline_runs"))
         .containsExactlyInAnyOrder(MiniWorld.DAY1 + " succeeded", MiniWorld.DAY2 + " succeeded",
             MiniWorld.DAY2 + " succeeded");
