@@ -2,8 +2,7 @@ package com.journeyanalytics.common.delta;
 
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore.Misregistered;
-import java.net.URI;
-import java.util.ArrayList;
+import com.journeyanalytics.common.spark.SparkSessions;
 import java.util.List;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
@@ -42,10 +41,8 @@ public final class MovedWarehouse {
   public static List<Misregistered> adopt(SparkSession spark, JobConfig config) {
     List<TableStore> stores = List.of(new TableStore(spark, config.warehouse(), config.storeDatabase()),
         new TableStore(spark, config.warehouse(), config.stagingDatabase()));
-    List<Misregistered> found = new ArrayList<>();
-    for (TableStore store : stores) {
-      found.addAll(store.misregistered());
-    }
+    List<List<Misregistered>> perStore = stores.stream().map(TableStore::misregistered).toList();
+    List<Misregistered> found = perStore.stream().flatMap(List::stream).toList();
     if (found.isEmpty()) {
       return found;
     }
@@ -61,8 +58,8 @@ public final class MovedWarehouse {
     }
     LOG.warn("the warehouse was copied or moved: its metastore registers {}; registering them in {}", what,
         stores.get(0).warehouse());
-    for (TableStore store : stores) {
-      store.reRegister(store.misregistered());
+    for (int i = 0; i < stores.size(); i++) {
+      stores.get(i).reRegister(perStore.get(i));
     }
     return found;
   }
@@ -85,9 +82,8 @@ public final class MovedWarehouse {
    * metastore at its default place in a local warehouse ({@code <warehouse>/_metastore}).
    */
   static boolean ownMetastore(JobConfig config) {
-    String scheme = URI.create(TableStore.qualifyLocal(config.warehouse()).replace('\\', '/')).getScheme();
     return isBlank(config.metastoreUris()) && isBlank(config.derbyMetastorePath())
-        && (scheme == null || scheme.equals("file"));
+        && SparkSessions.isInsideWarehouse(SparkSessions.defaultDerbyPath(TableStore.qualifyLocal(config.warehouse())));
   }
 
   private static boolean isBlank(String value) {

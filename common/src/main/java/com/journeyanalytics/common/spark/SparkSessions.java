@@ -111,9 +111,14 @@ public final class SparkSessions {
   /** {@code <warehouse>/_local} for a local warehouse; for a remote one a local folder named after the URI's hash. */
   public static Path defaultLocalDir(String warehouse) {
     Path derby = defaultDerbyPath(warehouse);
-    return derby.getFileName().toString().equals("_metastore")
+    return isInsideWarehouse(derby)
         ? derby.resolveSibling("_local")
         : Paths.get(System.getProperty("user.home"), ".journey-analytics", "local", derby.getFileName().toString());
+  }
+
+  /** Whether a {@link #defaultDerbyPath} lies inside its (local) warehouse, rather than in the user's home. */
+  public static boolean isInsideWarehouse(Path defaultDerbyPath) {
+    return defaultDerbyPath.getFileName().toString().equals("_metastore");
   }
 
   private static Path ownerOnlyFolder(Path folder) {
