@@ -8,10 +8,14 @@
 -- is dropped.
 -- Output: one row per kept touch: customer_key, is_converted, converted_at, revenue,
 -- touchpoint_id, channel, campaign_id, occurred_at, touch_position (1-based), touch_count.
+-- No path reaches before :window_start minus the lookback (a conversion's path ends at the
+-- conversion, a non-converter's at :run_end): the touchpoints are read from :touches_from_date, the
+-- UTC date of that instant, so the event_date partitions before it are not read however old the
+-- warehouse is.
 WITH touchpoints AS (
   SELECT touchpoint_id, customer_key, channel, campaign_id, occurred_at
   FROM IDENTIFIER(:touchpoints)
-  WHERE source = 'marketing' AND occurred_at < :run_end
+  WHERE source = 'marketing' AND event_date >= :touches_from_date AND occurred_at < :run_end
 ),
 conversions AS (
   SELECT customer_key, converted_at, revenue

@@ -1,6 +1,7 @@
 -- Spend from campaigns: spend_reporting spread evenly over start_date..end_date (inclusive),
--- counting the days up to the run date. A campaign without end_date runs through the run
--- date; one without start_date cannot be spread and counts in full.
+-- counting the days inside the attribution window :window_start_date..:run_date, the period the
+-- conversions are counted in. A campaign without end_date runs through the run date; one without
+-- start_date cannot be spread and counts in full.
 WITH campaigns AS (
   SELECT campaign_id, channel, start_date, COALESCE(end_date, :run_date) AS end_date, spend_reporting
   FROM IDENTIFIER(:campaigns)
@@ -10,7 +11,8 @@ spread AS (
          COALESCE(channel, 'unknown') AS channel,
          COALESCE(spend_reporting, 0) AS spend_reporting,
          DATEDIFF(end_date, start_date) + 1 AS campaign_days,
-         GREATEST(DATEDIFF(LEAST(end_date, :run_date), start_date) + 1, 0) AS counted_days,
+         GREATEST(DATEDIFF(LEAST(end_date, :run_date), GREATEST(start_date, :window_start_date)) + 1, 0)
+           AS counted_days,
          start_date IS NULL AS is_undated
   FROM campaigns
 )

@@ -77,10 +77,19 @@ public final class TableStore {
    */
   public static final long LOCAL_READ_MAX_BYTES = 1L << 20;
 
+  /** The data files' bytes of the tables a store keeps read into the driver (see {@link #read}). */
+  static final long LOCAL_READS_KEPT_BYTES = 8L << 20;
+
+  private record LocalRead(String table, String tableId, long version) {}
+
+  private record KeptRead(Dataset<Row> rows, long bytes) {}
+
   private final SparkSession spark;
   private final String warehouse;
   private final String database;
   private final long localReadMaxBytes;
+  /** Tables read into the driver, least recently read first (access order), up to {@link #LOCAL_READS_KEPT_BYTES} of their files. */
+  private final Map<LocalRead, KeptRead> localReads = new LinkedHashMap<>(16, 0.75f, true);
   /** Tables this store registered, with their comment and properties current: done once per store. */
   private final Set<String> registered = ConcurrentHashMap.newKeySet();
   private volatile boolean databaseEnsured;
@@ -141,13 +150,36 @@ public final class TableStore {
     return read(table, snapshot(table));
   }
 
-  /** {@link #read} of the table at a snapshot the caller already holds. */
+  /**
+   * {@link #read} of the table at a snapshot the caller already holds. A table read into the driver
+   * is kept, by its Delta table id and version, for the next read of the same version: the steps of
+   * a night read the same silver tables, and the run history reads pipeline_runs, several times
+   * each; a version's rows never change, and a table created again in the same folder has another id.
+   */
   private Dataset<Row> read(String table, Snapshot snapshot) {
     Dataset<Row> rows = readAt(table, snapshot.version());
-    if (sizeInBytes(snapshot) > localReadMaxBytes) {
+    long bytes = sizeInBytes(snapshot);
+    if (bytes > localReadMaxBytes) {
       return rows;
     }
-    return spark.createDataFrame(rows.collectAsList(), rows.schema());
+    LocalRead key = new LocalRead(table, snapshot.metadata().id(), snapshot.version());
+    synchronized (localReads) {
+      KeptRead kept = localReads.get(key);
+      if (kept != null) {
+        return kept.rows();
+      }
+    }
+    Dataset<Row> local = spark.createDataFrame(rows.collectAsList(), rows.schema());
+    synchronized (localReads) {
+      localReads.put(key, new KeptRead(local, bytes));
+      long keptBytes = localReads.values().stream().mapToLong(KeptRead::bytes).sum();
+      var eldest = localReads.entrySet().iterator();
+      while (keptBytes > LOCAL_READS_KEPT_BYTES && eldest.hasNext()) {
+        keptBytes -= eldest.next().getValue().bytes();
+        eldest.remove();
+      }
+    }
+    return local;
   }
 
   /** The table as it was at {@code version} (time travel), read by each query that uses the frame. */

@@ -12,8 +12,11 @@ import com.journeyanalytics.common.testing.DailyThings;
 import com.journeyanalytics.common.testing.RecordsRead;
 import com.journeyanalytics.common.testing.SparkTestSession;
 import io.delta.tables.DeltaTable;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -96,6 +99,42 @@ class TableStoreTest {
     assertThat(large.inputFiles()).hasSize(1);
     assertThatDataFrame(large).containsExactlyRowsInAnyOrder(columns, List.of(row("c", 3, "run-2")));
     assertThatDataFrame(store.read("things")).containsExactlyRowsInAnyOrder(columns, List.of(row("d", 4, "run-3")));
+  }
+
+  /**
+   * A small table read again at the same version is not read from its files again (the steps of a
+   * night read the same silver tables): its data file is deleted after the first read, and the
+   * second still gives its rows. A new version, and a table created again in the same folder (its
+   * version 0 again, another table id), are read from their files.
+   */
+  @Test
+  void aSmallTableReadAgainAtTheSameVersionIsNotReadFromItsFilesAgain(@TempDir Path warehouse) throws IOException {
+    TableStore store = new TableStore(spark, warehouse.toString(), SparkTestSession.uniqueDatabase("store"));
+    List<String> columns = List.of("thing", "amount", "run_id");
+    store.replace(SPEC, things("run-1", "a", 1L));
+    assertThatDataFrame(store.read("things")).containsExactlyRowsInAnyOrder(columns, List.of(row("a", 1, "run-1")));
+
+    Path table = Path.of(store.location("things").replaceFirst("^file:", ""));
+    deleteDataFiles(table);
+    assertThatDataFrame(store.read("things")).containsExactlyRowsInAnyOrder(columns, List.of(row("a", 1, "run-1")));
+
+    store.replace(SPEC, things("run-2", "b", 2L));
+    assertThatDataFrame(store.read("things")).containsExactlyRowsInAnyOrder(columns, List.of(row("b", 2, "run-2")));
+
+    try (var files = Files.walk(table)) {
+      files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+    }
+    store.replace(SPEC, things("run-3", "c", 3L));
+    assertThat(store.version("things")).isZero();
+    assertThatDataFrame(store.read("things")).containsExactlyRowsInAnyOrder(columns, List.of(row("c", 3, "run-3")));
+  }
+
+  private static void deleteDataFiles(Path table) throws IOException {
+    try (var files = Files.list(table)) {
+      for (Path file : files.filter(f -> f.getFileName().toString().endsWith(".parquet")).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   @Test

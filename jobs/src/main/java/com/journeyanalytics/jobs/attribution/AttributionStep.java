@@ -47,16 +47,17 @@ public final class AttributionStep implements Step {
   public StepResult run(RunContext ctx) {
     AttributionSettings settings = ctx.config().attribution();
     Instant runEnd = ctx.runDate().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+    AttributionTransforms.Window window = AttributionTransforms.Window.endingAt(runEnd, settings.windowDays());
     Dataset<Row> touchpoints = ctx.tables().read(Touchpoints.SPEC.name());
     Dataset<Row> invoices = ctx.staging().readOrEmpty(Silver.INVOICES);
 
     Dataset<Row> intervals = PayingIntervals.intervals(PayingIntervals.milestoneRoles(
         ctx.staging().readOrEmpty(Silver.ACCOUNT_MILESTONES), Timestamp.from(runEnd)));
 
-    Dataset<Row> conversions = AttributionTransforms.conversions(intervals, invoices, runEnd, settings.windowDays(),
+    Dataset<Row> conversions = AttributionTransforms.conversions(intervals, invoices, window,
         settings.revenueWindowDays());
     Dataset<Row> pathTouches = AttributionTransforms
-        .pathTouches(touchpoints, conversions, intervals, runEnd, settings.lookbackDays(), settings.collapseRepeats())
+        .pathTouches(touchpoints, conversions, intervals, window, settings.lookbackDays(), settings.collapseRepeats())
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       List<WriteResult> writes = new ArrayList<>();
@@ -87,8 +88,8 @@ public final class AttributionStep implements Step {
       Dataset<Row> conversionIntervals = AttributionTransforms.intervals(ctx.spark(),
           AttributionBootstrap.intervals(groups, settings.markovOrder(), game, settings.bootstrap()));
       Dataset<Row> spend = settings.spendSource() == AttributionSettings.SpendSource.TOUCH_COST
-          ? AttributionTransforms.touchCostSpend(touchpoints, runEnd)
-          : AttributionTransforms.campaignSpend(ctx.staging().readOrEmpty(Silver.CAMPAIGNS), ctx.runDate());
+          ? AttributionTransforms.touchCostSpend(touchpoints, window)
+          : AttributionTransforms.campaignSpend(ctx.staging().readOrEmpty(Silver.CAMPAIGNS), window);
       writes.add(ctx.tables().replace(AttributionTables.ATTRIBUTION,
           AttributionTransforms.attribution(credit, conversionIntervals, spend, ctx.runDate(), ctx.runId())));
 

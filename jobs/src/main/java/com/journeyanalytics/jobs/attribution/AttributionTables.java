@@ -37,7 +37,7 @@ public final class AttributionTables {
           "Conversions and revenue credited to marketing channels (campaign_id null) and campaigns by seven"
               + " models, with a bootstrap interval of the conversions, spend, ROAS and cost per conversion. Per"
               + " model the channel rows add up to the conversions that had at least one marketing touch.")
-      .column("snapshot_date", DateType, "Run date: conversions and spend up to the end of this day")
+      .column("snapshot_date", DateType, "Run date: conversions and spend of the attribution window ending with this day")
       .column("model", StringType, "first_touch | last_touch | linear | time_decay | position_based | markov | shapley")
       .column("channel", StringType, "Marketing channel")
       .column("campaign_id", StringType, "Campaign for campaign-level rows (rule-based models only); null on channel-level rows")
@@ -46,7 +46,7 @@ public final class AttributionTables {
           + " (journey.attribution.bootstrap: default 90% from 200 resamples of the subjects, fixed seed)")
       .column("conversions_ci_high", CONVERSIONS, "Upper bound of the conversions' bootstrap percentile interval")
       .column("revenue", MONEY, "Revenue credited, reporting currency")
-      .column("spend", MONEY, "Spend of the channel or campaign up to the run date (source: journey.attribution.spend-source)")
+      .column("spend", MONEY, "Spend of the channel or campaign in the attribution window, as its conversions (source: journey.attribution.spend-source)")
       .column("roas", MONEY, "Return on ad spend: revenue / spend; null when spend is 0")
       .column("cost_per_conversion", MONEY, "spend / conversions; null when conversions is 0")
       .column("removal_effect", SHARE, "markov only: share of conversion probability lost when the channel is removed")

@@ -6,6 +6,7 @@ import java.math.RoundingMode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,14 +44,35 @@ public final class AttributionTransforms {
       .add("conversions_ci_high", DataTypes.createDecimalType(38, 18));
 
   /**
-   * The conversions of the attribution window [runEnd - windowDays, runEnd): every start of a paying
-   * interval (first or comeback, see PayingIntervals) in it, with its revenue.
+   * The attribution window [start, end): the {@code windowDays} days up to the end of the run date.
+   * Conversions and spend are counted in it, so ROAS and cost per conversion compare the same
+   * period however old the warehouse is.
    */
-  public static Dataset<Row> conversions(Dataset<Row> intervals, Dataset<Row> invoices, Instant runEnd, int windowDays,
+  public record Window(Instant start, Instant end) {
+
+    public static Window endingAt(Instant runEnd, int windowDays) {
+      return new Window(runEnd.minus(Duration.ofDays(windowDays)), runEnd);
+    }
+
+    /** The UTC date of the window's first instant: the first event_date partition it covers. */
+    LocalDate firstDate() {
+      return start.atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    /** The window's last day: the run date. */
+    LocalDate lastDate() {
+      return end.atZone(ZoneOffset.UTC).toLocalDate().minusDays(1);
+    }
+  }
+
+  /**
+   * The conversions of the attribution window: every start of a paying interval (first or comeback,
+   * see PayingIntervals) in it, with its revenue.
+   */
+  public static Dataset<Row> conversions(Dataset<Row> intervals, Dataset<Row> invoices, Window window,
       int revenueWindowDays) {
     return run("conversions.sql", Map.of("intervals", intervals, "invoices", invoices),
-        Map.of("run_end", runEnd, "window_start", runEnd.minus(Duration.ofDays(windowDays)),
-            "revenue_window_days", revenueWindowDays));
+        Map.of("run_end", window.end(), "window_start", window.start(), "revenue_window_days", revenueWindowDays));
   }
 
   /**
@@ -58,9 +80,11 @@ public final class AttributionTransforms {
    * path per conversion, and one per subject without a conversion in the window that is not paying.
    */
   public static Dataset<Row> pathTouches(Dataset<Row> touchpoints, Dataset<Row> conversions, Dataset<Row> intervals,
-      Instant runEnd, int lookbackDays, boolean collapseRepeats) {
+      Window window, int lookbackDays, boolean collapseRepeats) {
+    LocalDate touchesFrom = window.start().minus(Duration.ofDays(lookbackDays)).atZone(ZoneOffset.UTC).toLocalDate();
     return run("path_touches.sql", Map.of("touchpoints", touchpoints, "conversions", conversions, "intervals", intervals),
-        Map.of("run_end", runEnd, "lookback_days", lookbackDays, "collapse_repeats", collapseRepeats));
+        Map.of("run_end", window.end(), "touches_from_date", touchesFrom, "lookback_days", lookbackDays,
+            "collapse_repeats", collapseRepeats));
   }
 
   public static Dataset<Row> channelPaths(Dataset<Row> pathTouches, LocalDate snapshotDate, String runId) {
@@ -128,14 +152,16 @@ public final class AttributionTransforms {
     return spark.createDataFrame(rows, INTERVALS);
   }
 
-  /** Spend per channel and campaign: the cost of marketing touches up to runEnd. */
-  public static Dataset<Row> touchCostSpend(Dataset<Row> touchpoints, Instant runEnd) {
-    return run("spend_touch_cost.sql", Map.of("touchpoints", touchpoints), Map.of("run_end", runEnd));
+  /** Spend per channel and campaign: the cost of the marketing touches in the window. */
+  public static Dataset<Row> touchCostSpend(Dataset<Row> touchpoints, Window window) {
+    return run("spend_touch_cost.sql", Map.of("touchpoints", touchpoints), Map.of("window_start", window.start(),
+        "window_start_date", window.firstDate(), "run_end", window.end()));
   }
 
-  /** Spend per channel and campaign: campaign spend spread over its days, counted up to runDate. */
-  public static Dataset<Row> campaignSpend(Dataset<Row> campaigns, LocalDate runDate) {
-    return run("spend_campaign.sql", Map.of("campaigns", campaigns), Map.of("run_date", runDate));
+  /** Spend per channel and campaign: campaign spend spread over its days, the days of the window counted. */
+  public static Dataset<Row> campaignSpend(Dataset<Row> campaigns, Window window) {
+    return run("spend_campaign.sql", Map.of("campaigns", campaigns),
+        Map.of("window_start_date", window.firstDate(), "run_date", window.lastDate()));
   }
 
   /** The attribution rows: credit of every model with its interval, next to the spend of its channel or campaign. */

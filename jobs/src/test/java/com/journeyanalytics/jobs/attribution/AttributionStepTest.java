@@ -19,6 +19,7 @@ import com.journeyanalytics.jobs.pipeline.RunContext;
 import com.journeyanalytics.jobs.pipeline.RunMode;
 import com.journeyanalytics.jobs.pipeline.StepResult;
 import java.math.BigDecimal;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Date;
 import java.sql.Timestamp;
@@ -153,8 +154,8 @@ class AttributionStepTest {
   }
 
   /**
-   * Spend from touch cost, every marketing touch up to the run date (also those outside any
-   * path window; not A4's touch after the run date): search 10 x 4 = 40 (c_search),
+   * Spend from touch cost, every marketing touch of the 365-day window 2025-04-01..2026-03-31 (also
+   * those outside any path's lookback; not A4's touch after the run date): search 10 x 4 = 40 (c_search),
    * email 2 x 5 = 10 (c_email), display 6 x 2 = 12 (c_display), social 5 (c_social) + 5 (none).
    * first_touch: roas = revenue / spend: search 100/40 = 2.5, email 200/10 = 20, display
    * 300/12 = 25; cost per conversion = spend / conversions: 40, 10, 12; social null.
@@ -205,6 +206,65 @@ class AttributionStepTest {
             row("search", null, "310"), row("email", null, "10"), row("display", null, "0"), row("social", null, "70"),
             row("search", "c_search", "310"), row("email", "c_email", "10"), row("display", "c_display", "0"),
             row("social", "c_social", "70")));
+  }
+
+  /**
+   * A 30-day window ([2026-03-02, 2026-04-01)) counts the spend of its own touches, the period its
+   * conversions are counted in: search A2 10 + p1 10 (2026-03-02 00:00, the window's first instant)
+   * = 20, not A1's 03-01 nor A5's 2025-12-01; email 5 x 2 = 10 (not A4's after the run date);
+   * display A3 6, not n2's 2025-12-01; social 5 (c_social) + 5 = 10. The paths keep their 90-day
+   * lookback (A1's path is still its search of 03-01), so first_touch credits the same touches:
+   * roas search 100/20 = 5, email 200/10 = 20, display 300/6 = 50; cost per conversion 20, 10, 6.
+   * No path reaches before 2026-03-02 - 90 days = 2025-12-02: the files of event_date 2025-12-01 are
+   * removed from disk first, and the step, reading the touchpoints' files as it does a large
+   * table's, would fail reading them: it never does, however old the warehouse.
+   */
+  @Test
+  void spendIsCountedOverTheAttributionWindowAndOlderPartitionsAreNotRead() throws Exception {
+    Fixture f = new Fixture(Map.of("journey.attribution.window-days", "30"));
+    Path oldPartition = Path.of(f.tables.location("touchpoints").replaceFirst("^file:", ""), "event_date=2025-12-01");
+    try (var files = Files.list(oldPartition)) {
+      for (Path file : files.toList()) {
+        Files.delete(file);
+      }
+    }
+    f.runReadingFiles("run-1");
+
+    assertThatDataFrame(f.tables.read("attribution").where("model = 'first_touch'")).containsExactlyRowsInAnyOrder(
+        List.of("channel", "campaign_id", "conversions", "revenue", "spend", "roas", "cost_per_conversion"),
+        List.of(
+            row("search", null, "1", "100", "20", "5", "20"),
+            row("email", null, "1", "200", "10", "20", "10"),
+            row("display", null, "1", "300", "6", "50", "6"),
+            row("social", null, "0", "0", "10", "0", null),
+            row("search", "c_search", "1", "100", "20", "5", "20"),
+            row("email", "c_email", "1", "200", "10", "20", "10"),
+            row("display", "c_display", "1", "300", "6", "50", "6"),
+            row("social", "c_social", "0", "0", "5", "0", null)));
+  }
+
+  /**
+   * Campaign spend over a 30-day window (2026-03-02..2026-03-31): c_search 2026-03-01..2026-04-29
+   * (60 days), 600 -> 30 days counted = 300; c_old 2026-01-01..2026-01-31 (search), 310 -> 0;
+   * c_email 2026-03-31..2026-04-09 (10 days), 100 -> 1 day = 10; c_social without dates -> 70 in full.
+   * display and c_display are credited (A3's path) with no campaign listed: spend 0.
+   */
+  @Test
+  void campaignSpendCountsTheDaysInsideTheAttributionWindow() {
+    Fixture f = new Fixture(Map.of("journey.attribution.spend-source", "campaign_spend",
+        "journey.attribution.window-days", "30"));
+    f.campaigns(List.of(
+        campaign("c_search", "search", "2026-03-01", "2026-04-29", "600"),
+        campaign("c_old", "search", "2026-01-01", "2026-01-31", "310"),
+        campaign("c_email", "email", "2026-03-31", "2026-04-09", "100"),
+        campaign("c_social", "social", null, null, "70")));
+    f.run("run-1");
+
+    assertThatDataFrame(f.tables.read("attribution").where("model = 'linear'"))
+        .containsExactlyRowsInAnyOrder(List.of("channel", "campaign_id", "spend"), List.of(
+            row("search", null, "300"), row("email", null, "10"), row("social", null, "70"), row("display", null, "0"),
+            row("search", "c_search", "300"), row("search", "c_old", "0"), row("email", "c_email", "10"),
+            row("social", "c_social", "70"), row("display", "c_display", "0")));
   }
 
   /**
@@ -468,7 +528,19 @@ class AttributionStepTest {
     }
 
     StepResult run(String runId) {
-      return new AttributionStep().run(new RunContext(spark, config, runId, RUN_DATE, RunMode.NIGHTLY, tables, staging));
+      return run(runId, tables);
+    }
+
+    /**
+     * The step reading the touchpoints in each query, at their files, as it reads a table larger
+     * than {@link TableStore#LOCAL_READ_MAX_BYTES} (a smaller one is read into the driver whole).
+     */
+    StepResult runReadingFiles(String runId) {
+      return run(runId, new TableStore(spark, warehouse.toString(), tables.database(), 0));
+    }
+
+    private StepResult run(String runId, TableStore store) {
+      return new AttributionStep().run(new RunContext(spark, config, runId, RUN_DATE, RunMode.NIGHTLY, store, staging));
     }
   }
 }
