@@ -3,7 +3,9 @@ package com.journeyanalytics.common.delta;
 import com.journeyanalytics.common.config.JobConfig;
 import com.journeyanalytics.common.delta.TableStore.Misregistered;
 import com.journeyanalytics.common.spark.SparkSessions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,8 +43,9 @@ public final class MovedWarehouse {
   public static List<Misregistered> adopt(SparkSession spark, JobConfig config) {
     List<TableStore> stores = List.of(new TableStore(spark, config.warehouse(), config.storeDatabase()),
         new TableStore(spark, config.warehouse(), config.stagingDatabase()));
-    List<List<Misregistered>> perStore = stores.stream().map(TableStore::misregistered).toList();
-    List<Misregistered> found = perStore.stream().flatMap(List::stream).toList();
+    Map<TableStore, List<Misregistered>> perStore = new LinkedHashMap<>();
+    stores.forEach(store -> perStore.put(store, store.misregistered()));
+    List<Misregistered> found = perStore.values().stream().flatMap(List::stream).toList();
     if (found.isEmpty()) {
       return found;
     }
@@ -58,9 +61,7 @@ public final class MovedWarehouse {
     }
     LOG.warn("the warehouse was copied or moved: its metastore registers {}; registering them in {}", what,
         stores.get(0).warehouse());
-    for (int i = 0; i < stores.size(); i++) {
-      stores.get(i).reRegister(perStore.get(i));
-    }
+    perStore.forEach(TableStore::reRegister);
     return found;
   }
 

@@ -157,10 +157,9 @@ public final class TableStore {
    * each; a version's rows never change, and a table created again in the same folder has another id.
    */
   private Dataset<Row> read(String table, Snapshot snapshot) {
-    Dataset<Row> rows = readAt(table, snapshot.version());
     long bytes = sizeInBytes(snapshot);
     if (bytes > localReadMaxBytes) {
-      return rows;
+      return readAt(table, snapshot.version());
     }
     LocalRead key = new LocalRead(table, snapshot.metadata().id(), snapshot.version());
     synchronized (localReads) {
@@ -169,6 +168,8 @@ public final class TableStore {
         return kept.rows();
       }
     }
+    // Resolved only when read: resolving a version loads that snapshot of the Delta log.
+    Dataset<Row> rows = readAt(table, snapshot.version());
     Dataset<Row> local = spark.createDataFrame(rows.collectAsList(), rows.schema());
     synchronized (localReads) {
       localReads.put(key, new KeptRead(local, bytes));

@@ -54,6 +54,11 @@ public final class AttributionTransforms {
       return new Window(runEnd.minus(Duration.ofDays(windowDays)), runEnd);
     }
 
+    /** The window starting {@code days} earlier, e.g. to hold the lookback of its first conversion. */
+    Window widenedBack(int days) {
+      return new Window(start.minus(Duration.ofDays(days)), end);
+    }
+
     /** The UTC date of the window's first instant: the first event_date partition it covers. */
     LocalDate firstDate() {
       return start.atZone(ZoneOffset.UTC).toLocalDate();
@@ -81,10 +86,9 @@ public final class AttributionTransforms {
    */
   public static Dataset<Row> pathTouches(Dataset<Row> touchpoints, Dataset<Row> conversions, Dataset<Row> intervals,
       Window window, int lookbackDays, boolean collapseRepeats) {
-    LocalDate touchesFrom = window.start().minus(Duration.ofDays(lookbackDays)).atZone(ZoneOffset.UTC).toLocalDate();
     return run("path_touches.sql", Map.of("touchpoints", touchpoints, "conversions", conversions, "intervals", intervals),
-        Map.of("run_end", window.end(), "touches_from_date", touchesFrom, "lookback_days", lookbackDays,
-            "collapse_repeats", collapseRepeats));
+        Map.of("run_end", window.end(), "touches_from_date", window.widenedBack(lookbackDays).firstDate(),
+            "lookback_days", lookbackDays, "collapse_repeats", collapseRepeats));
   }
 
   public static Dataset<Row> channelPaths(Dataset<Row> pathTouches, LocalDate snapshotDate, String runId) {
